@@ -1,0 +1,138 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { TokenService } from '@shop/platform';
+import { createTestApp, testConfig } from '@shop/platform/testing';
+import { MonolithModule } from '../src/monolith.module.js';
+import { ProbeModule } from './probe.module.js';
+
+describe('platform HTTP conventions (monolith on in-memory PGlite)', () => {
+  let app: INestApplication;
+  let tokens: TokenService;
+
+  beforeAll(async () => {
+    app = await createTestApp([MonolithModule.forRoot(testConfig()), ProbeModule]);
+    tokens = app.get(TokenService);
+  });
+  afterAll(() => app.close());
+
+  const http = () => request(app.getHttpServer());
+  const bearer = (roles: string[]) => `Bearer ${tokens.issue({ id: '00000000-0000-4000-8000-000000000001', roles }).accessToken}`;
+
+  const expectProblem = (response: request.Response, status: number) => {
+    expect(response.status).toBe(status);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body).toEqual(expect.objectContaining({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String) }));
+  };
+
+  describe('request id', () => {
+    it('echoes a sane X-Request-Id', async () => {
+      const response = await http().get('/api/v1/probe/public').set('X-Request-Id', 'abc.DEF_123-x');
+      expect(response.headers['x-request-id']).toBe('abc.DEF_123-x');
+    });
+
+    it('replaces an unsafe X-Request-Id with a generated one', async () => {
+      const response = await http().get('/api/v1/probe/public').set('X-Request-Id', 'bad id with spaces');
+      expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it('generates one when none is sent, also on errors', async () => {
+      const response = await http().get('/api/v1/nowhere');
+      expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it('rejects an over-long id (129 chars) by generating a new one', async () => {
+      const response = await http().get('/api/v1/probe/public').set('X-Request-Id', 'a'.repeat(129));
+      expect(response.headers['x-request-id']).not.toBe('a'.repeat(129));
+    });
+  });
+
+  describe('problem+json', () => {
+    it('answers an unknown route with 404', async () => {
+      const response = await http().get('/api/v1/does-not-exist');
+      expectProblem(response, 404);
+      expect(response.body.detail).toContain('/api/v1/does-not-exist');
+    });
+
+    it('names every bad field on validation errors', async () => {
+      const response = await http().post('/api/v1/probe/echo').send({ name: 42, quantity: 0 });
+      expectProblem(response, 400);
+      expect(new Set(response.body.errors.map((e: { field: string }) => e.field))).toEqual(new Set(['name', 'quantity']));
+    });
+
+    it('rejects unknown fields instead of dropping them', async () => {
+      const response = await http().post('/api/v1/probe/echo').send({ name: 'a', quantity: 1, extra: true });
+      expectProblem(response, 400);
+      expect(response.body.errors).toEqual([expect.objectContaining({ field: 'extra' })]);
+    });
+
+    it('rejects missing fields', async () => {
+      const response = await http().post('/api/v1/probe/echo').send({});
+      expectProblem(response, 400);
+    });
+
+    it('answers malformed JSON with 400', async () => {
+      const response = await http().post('/api/v1/probe/echo').set('Content-Type', 'application/json').send('{"name": ');
+      expectProblem(response, 400);
+      expect(response.body.detail).toMatch(/not valid JSON/);
+    });
+
+    it('answers a body over 64 KiB with 413', async () => {
+      const response = await http().post('/api/v1/probe/echo').send({ name: 'x'.repeat(65 * 1024), quantity: 1 });
+      expectProblem(response, 413);
+    });
+
+    it('accepts a valid body', async () => {
+      await http().post('/api/v1/probe/echo').send({ name: 'ok', quantity: 3 }).expect(201, { name: 'ok', quantity: 3 });
+    });
+
+    it('answers an unexpected error with a bare 500 that leaks nothing', async () => {
+      const response = await http().get('/api/v1/probe/boom');
+      expectProblem(response, 500);
+      expect(JSON.stringify(response.body)).not.toMatch(/secret internal detail|at .*\.ts/);
+    });
+  });
+
+  describe('auth', () => {
+    it('lets anyone call a @Public() route', async () => {
+      await http().get('/api/v1/probe/public').expect(200, { ok: true });
+    });
+
+    it('answers 401 without a token on a protected route', async () => {
+      const response = await http().get('/api/v1/probe/protected');
+      expectProblem(response, 401);
+      expect(response.headers['www-authenticate']).toBe('Bearer');
+    });
+
+    it('answers 401 for a garbage token', async () => {
+      expectProblem(await http().get('/api/v1/probe/protected').set('Authorization', 'Bearer not.a.jwt'), 401);
+    });
+
+    it('passes a valid token and exposes the user', async () => {
+      const response = await http().get('/api/v1/probe/protected').set('Authorization', bearer(['customer']));
+      expect(response.status).toBe(200);
+      expect(response.body.user).toEqual({ id: '00000000-0000-4000-8000-000000000001', roles: ['customer'] });
+    });
+
+    it('answers 403 when the role is missing', async () => {
+      expectProblem(await http().get('/api/v1/probe/admin').set('Authorization', bearer(['customer'])), 403);
+    });
+
+    it('lets an admin through a @Roles("admin") route', async () => {
+      await http().get('/api/v1/probe/admin').set('Authorization', bearer(['admin'])).expect(200, { admin: true });
+    });
+  });
+
+  describe('health', () => {
+    it('answers /health/live without auth', async () => {
+      const response = await http().get('/health/live');
+      expect(response.status).toBe(200);
+      expect(response.body.status).toBe('ok');
+    });
+
+    it('answers /health/ready with the database up', async () => {
+      const response = await http().get('/health/ready');
+      expect(response.status).toBe(200);
+      expect(response.body.info.database.status).toBe('up');
+    });
+  });
+});

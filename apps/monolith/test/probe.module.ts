@@ -1,0 +1,50 @@
+import { Body, Controller, Get, Module, Post } from '@nestjs/common';
+import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { CurrentUser, Public, Roles, type AuthenticatedUser } from '@shop/platform';
+
+class EchoBody {
+  @IsString()
+  @MaxLength(20)
+  name: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  quantity: number;
+}
+
+/** Routes that exist only in tests, to exercise the platform's HTTP conventions end to end. */
+@Controller('probe')
+class ProbeController {
+  @Public()
+  @Get('public')
+  publicRoute() {
+    return { ok: true };
+  }
+
+  @Get('protected')
+  protectedRoute(@CurrentUser() user: AuthenticatedUser) {
+    return { user };
+  }
+
+  @Roles('admin')
+  @Get('admin')
+  adminRoute() {
+    return { admin: true };
+  }
+
+  @Public()
+  @Post('echo')
+  echo(@Body() body: EchoBody) {
+    return body;
+  }
+
+  @Public()
+  @Get('boom')
+  boom(): never {
+    throw new Error('secret internal detail');
+  }
+}
+
+@Module({ controllers: [ProbeController] })
+export class ProbeModule {}

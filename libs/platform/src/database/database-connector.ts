@@ -1,0 +1,79 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { DataSource, type MixedList } from 'typeorm';
+import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions.js';
+import { IN_MEMORY, type DatabaseConfig } from '../config/app-config.js';
+import { pgliteDriver, PGliteSessionLock } from './pglite-pool.js';
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity and migration classes
+type ClassList = MixedList<Function>;
+
+export interface ContextDatabaseOptions {
+  /** The context's PostgreSQL schema; it also holds the context's own `migrations` table. */
+  schema: string;
+  entities: ClassList;
+  migrations: ClassList;
+}
+
+/**
+ * Opens one DataSource per context, on PostgreSQL when DATABASE_URL is set and on embedded
+ * PGlite otherwise. Each context's schema is created and its migrations run before the
+ * DataSource is handed out, so no code ever sees an unmigrated schema.
+ */
+export class DatabaseConnector {
+  private pglite: Promise<PGlite> | undefined;
+  private readonly lock = new PGliteSessionLock();
+  private readonly opened: DataSource[] = [];
+
+  constructor(private readonly config: DatabaseConfig) {}
+
+  get kind(): DatabaseConfig['kind'] {
+    return this.config.kind;
+  }
+
+  async open(options: ContextDatabaseOptions): Promise<DataSource> {
+    const dataSource = new DataSource({
+      ...(await this.connection()),
+      schema: options.schema,
+      entities: options.entities,
+      migrations: options.migrations,
+      migrationsTableName: 'migrations',
+      migrationsTransactionMode: 'each',
+      synchronize: false,
+    });
+    await dataSource.initialize();
+    this.opened.push(dataSource);
+    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
+    await dataSource.runMigrations({ transaction: 'each' });
+    return dataSource;
+  }
+
+  /** A trivial round trip on every open DataSource: the readiness probe. */
+  async ping(): Promise<void> {
+    await Promise.all(this.opened.map((dataSource) => dataSource.query('SELECT 1')));
+  }
+
+  async close(): Promise<void> {
+    const closing = this.opened.splice(0).map((dataSource) => dataSource.destroy());
+    await Promise.allSettled(closing);
+    const pglite = this.pglite;
+    this.pglite = undefined;
+    if (pglite) await (await pglite).close();
+  }
+
+  private async connection(): Promise<PostgresDataSourceOptions> {
+    if (this.config.kind === 'postgres') {
+      return { type: 'postgres', url: this.config.url, poolSize: 10, applicationName: 'shop' };
+    }
+    this.pglite ??= this.createPGlite(this.config.dataDir);
+    return { type: 'postgres', driver: pgliteDriver(await this.pglite, this.lock) };
+  }
+
+  private createPGlite(dataDir: string): Promise<PGlite> {
+    if (dataDir === IN_MEMORY) return PGlite.create();
+    const path = join(dataDir, 'pgdata');
+    mkdirSync(path, { recursive: true });
+    return PGlite.create(path);
+  }
+}

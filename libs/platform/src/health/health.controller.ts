@@ -1,0 +1,50 @@
+import { Controller, Get, Inject, VERSION_NEUTRAL } from '@nestjs/common';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthIndicatorFunction } from '@nestjs/terminus';
+import { Public } from '../auth/decorators.js';
+import { DatabaseConnector } from '../database/database-connector.js';
+
+const PROBE_TIMEOUT_MS = 2000;
+
+@Public()
+@Controller({ path: 'health', version: VERSION_NEUTRAL })
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    @Inject(DatabaseConnector) private readonly database: DatabaseConnector,
+  ) {}
+
+  /** The process runs and answers: nothing else is checked, so a slow database never restarts it. */
+  @Get('live')
+  @HealthCheck()
+  live() {
+    return this.health.check([]);
+  }
+
+  /** Ready to take traffic: the database answers (and the broker, when one is configured). */
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    return this.health.check([this.indicator('database', () => this.database.ping())]);
+  }
+
+  private indicator(name: string, check: () => Promise<void>): HealthIndicatorFunction {
+    return async () => {
+      const session = this.indicators.check(name);
+      try {
+        await withTimeout(check(), PROBE_TIMEOUT_MS);
+        return session.up();
+      } catch (error) {
+        return session.down({ message: (error as Error).message });
+      }
+    };
+  }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}

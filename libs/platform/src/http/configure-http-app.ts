@@ -1,0 +1,27 @@
+import { VersioningType, type INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { createValidationPipe } from './validation.js';
+import { ProblemDetailsFilter } from './problem-details.filter.js';
+import { requestContextMiddleware } from './request-context.js';
+
+export const BODY_LIMIT = '64kb';
+
+/**
+ * The HTTP conventions of shared/spec/http-api.md, applied identically by every app and by the
+ * e2e tests: /api/v1 prefix with URI versioning, request ids, strict validation, problem+json,
+ * 64 KiB bodies, graceful shutdown. Create the app with `{ bodyParser: false, bufferLogs: true }`.
+ */
+export function configureHttpApp(app: INestApplication): INestApplication {
+  const express = app as NestExpressApplication;
+  express.useLogger(app.get(Logger));
+  express.use(requestContextMiddleware);
+  express.useBodyParser('json', { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  express.disable('x-powered-by');
+  express.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'docs', 'docs-json'] });
+  express.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
+  express.useGlobalPipes(createValidationPipe());
+  express.useGlobalFilters(new ProblemDetailsFilter());
+  express.enableShutdownHooks();
+  return app;
+}

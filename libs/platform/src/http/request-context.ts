@@ -1,0 +1,32 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+const SANE_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+export interface RequestContextStore {
+  requestId: string;
+}
+
+const storage = new AsyncLocalStorage<RequestContextStore>();
+
+/** What the current request (or message) is, wherever the code runs: logs, outgoing messages. */
+export const RequestContext = {
+  current: (): RequestContextStore | undefined => storage.getStore(),
+  requestId: (): string | undefined => storage.getStore()?.requestId,
+  run: <T>(store: RequestContextStore, work: () => T): T => storage.run(store, work),
+};
+
+/** Keeps a caller's request id when it is a sane token, otherwise makes one. */
+export function resolveRequestId(candidate: unknown): string {
+  return typeof candidate === 'string' && SANE_REQUEST_ID.test(candidate) ? candidate : randomUUID();
+}
+
+/** First middleware of the app: fixes the request id, echoes it, and opens the request's context. */
+export function requestContextMiddleware(request: Request, response: Response, next: NextFunction): void {
+  const requestId = resolveRequestId(request.headers[REQUEST_ID_HEADER]);
+  (request as Request & { id: string }).id = requestId;
+  response.setHeader('X-Request-Id', requestId);
+  storage.run({ requestId }, next);
+}
