@@ -41,6 +41,8 @@ export class DatabaseConnector {
       migrationsTableName: 'migrations',
       migrationsTransactionMode: 'each',
       synchronize: false,
+      // Ids are made in code or by gen_random_uuid(); PGlite has no uuid-ossp to install.
+      installExtensions: false,
     });
     await dataSource.initialize();
     this.opened.push(dataSource);

@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, RequestMethod, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -18,6 +18,8 @@ export class LoggingModule {
         LoggerModule.forRootAsync({
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig) => ({
+            // One catch-all route, so paths outside the /api prefix (health) are logged once, not twice.
+            forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
             pinoHttp: {
               level: config.logLevel,
               genReqId: (request: IncomingMessage) => (request as IncomingMessage & { id: string }).id,

@@ -1,0 +1,3 @@
+import { Beta } from '@fx/beta';
+
+export const kernel = Beta;

@@ -1,0 +1,47 @@
+import { fileURLToPath } from 'node:url';
+import { createProjectGraphAsync } from '@nx/devkit';
+import { ESLint } from 'eslint';
+
+const workspace = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Lints a would-be file of the workspace without writing it, with the real eslint.config.js. */
+async function lint(path: string, code: string): Promise<string[]> {
+  const eslint = new ESLint({ cwd: workspace });
+  const [result] = await eslint.lintText(code, { filePath: `${workspace}${path}` });
+  return result.messages.map((message) => `${message.ruleId}: ${message.message}`);
+}
+
+describe('lint: the walls bite in eslint too', () => {
+  // The boundary rule reads Nx's project graph; build it as `nx lint` would on a fresh clone.
+  beforeAll(() => createProjectGraphAsync({ exitOnError: false }), 60_000);
+
+  it('fails a context importing another context', async () => {
+    const messages = await lint('libs/catalog/src/breach.ts', "import { X } from '@shop/identity';\nexport const y = X;\n");
+    expect(messages).toContainEqual(expect.stringMatching(/^@nx\/enforce-module-boundaries: A project tagged with "type:context" can only depend on libs tagged with "type:contracts", "type:platform"/));
+  });
+
+  it('fails a deep import past a library index.ts', async () => {
+    const messages = await lint('libs/catalog/src/breach.ts', "import { X } from '@shop/platform/src/http/bootstrap.js';\nexport const y = X;\n");
+    expect(messages).toContainEqual(expect.stringMatching(/^no-restricted-imports: .*public entry point/));
+  });
+
+  it('fails a relative import into another library', async () => {
+    const messages = await lint('libs/catalog/src/breach.ts', "import { X } from '../../identity/src/index.js';\nexport const y = X;\n");
+    expect(messages).toContainEqual(expect.stringMatching(/^@nx\/enforce-module-boundaries: Projects cannot be imported by a relative or absolute path/));
+  });
+
+  it('fails contracts depending on platform', async () => {
+    const messages = await lint('libs/contracts/src/breach.ts', "import { X } from '@shop/platform';\nexport const y = X;\n");
+    expect(messages).toContainEqual(expect.stringMatching(/type:contracts" can only depend on libs tagged with "type:contracts"/));
+  });
+
+  it('fails a framework import in a domain layer', async () => {
+    const messages = await lint('libs/catalog/src/domain/breach.ts', "import { Injectable } from '@nestjs/common';\nexport const y = Injectable;\n");
+    expect(messages).toContainEqual(expect.stringMatching(/^no-restricted-imports: .*plain TypeScript/));
+  });
+
+  it('passes a context importing contracts and platform', async () => {
+    const messages = await lint('libs/catalog/src/fine.ts', "import { Public } from '@shop/platform';\nexport const y = Public;\n");
+    expect(messages).toEqual([]);
+  });
+});
