@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import { defineConfig } from 'eslint/config';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** The walls of docs/adr/0002: a context depends only on contracts and platform; platform and contracts on nothing business. */
@@ -16,6 +17,7 @@ export default defineConfig(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/tmp/**', '**/.nx/**', '**/__fixtures__/**', '.data/**'] },
   js.configs.recommended,
   tseslint.configs.recommended,
+  { languageOptions: { globals: globals.node } },
   {
     files: ['**/*.ts', '**/*.js'],
     plugins: { '@nx': nx },
