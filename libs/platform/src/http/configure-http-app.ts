@@ -10,7 +10,7 @@ export const BODY_LIMIT = '64kb';
 /**
  * The HTTP conventions of shared/spec/http-api.md, applied identically by every app and by the
  * e2e tests: /api/v1 prefix with URI versioning, request ids, strict validation, problem+json,
- * 64 KiB bodies, graceful shutdown. Create the app with `{ bodyParser: false, bufferLogs: true }`.
+ * 64 KiB bodies. Create the app with `{ bodyParser: false, bufferLogs: true }`.
  */
 export function configureHttpApp(app: INestApplication): INestApplication {
   const express = app as NestExpressApplication;
@@ -22,6 +22,5 @@ export function configureHttpApp(app: INestApplication): INestApplication {
   express.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
   express.useGlobalPipes(createValidationPipe());
   express.useGlobalFilters(new ProblemDetailsFilter());
-  express.enableShutdownHooks();
   return app;
 }
