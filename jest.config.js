@@ -1,19 +1,14 @@
 // Native ESM Jest: run with NODE_OPTIONS=--experimental-vm-modules (see package.json scripts).
-import { readFileSync } from 'node:fs';
-
-const swcrc = JSON.parse(readFileSync(new URL('./.swcrc', import.meta.url), 'utf8'));
-const { compilerOptions } = JSON.parse(readFileSync(new URL('./tsconfig.base.json', import.meta.url), 'utf8'));
+import { swcOptions, tsconfigPaths } from './tools/swc-options.js';
 
 // '@shop/platform' -> '<rootDir>/libs/platform/src/index.ts', from tsconfig paths (one source of truth).
-const aliasMapper = Object.fromEntries(
-  Object.entries(compilerOptions.paths).map(([alias, [target]]) => [`^${alias}$`, `<rootDir>/${target}`]),
-);
+const aliasMapper = Object.fromEntries(Object.entries(tsconfigPaths).map(([alias, [target]]) => [`^${alias}$`, `<rootDir>/${target}`]));
 
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
-    '^.+\\.ts$': ['@swc/jest', { ...swcrc, jsc: { ...swcrc.jsc, baseUrl: undefined, paths: undefined }, module: { type: 'es6' }, sourceMaps: 'inline' }],
+    '^.+\\.ts$': ['@swc/jest', { ...swcOptions, module: { type: 'es6' }, sourceMaps: 'inline', swcrc: false }],
   },
   moduleNameMapper: {
     ...aliasMapper,

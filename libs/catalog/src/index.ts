@@ -1,1 +1,1 @@
-export {};
+export { CatalogModule } from './catalog.module.js';

@@ -1,1 +1,1 @@
-export {};
+export { OrderingModule } from './ordering.module.js';

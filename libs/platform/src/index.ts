@@ -11,3 +11,8 @@ export * from './auth/decorators.js';
 export * from './auth/token.service.js';
 export * from './auth/auth.module.js';
 export * from './platform.module.js';
+export * from './messaging/message-transport.js';
+export * from './messaging/unit-of-work.js';
+export * from './messaging/outbox-relay.js';
+export * from './messaging/on-integration-event.decorator.js';
+export * from './messaging/bounded-context.module.js';

@@ -5,14 +5,24 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { MessagingModule } from './messaging/messaging.module.js';
+import { CqrsModule } from '@nestjs/cqrs';
 
-/** Everything an app shell needs before any context: config, logs, database, auth, health. */
+/** Everything an app shell needs before any context: config, logs, database, messaging, CQRS buses, auth, health. */
 @Module({})
 export class PlatformModule {
   static forRoot(config: AppConfig = loadConfig()): DynamicModule {
     return {
       module: PlatformModule,
-      imports: [ConfigModule.forRoot(config), LoggingModule.forRoot(), DatabaseModule.forRoot(), AuthModule.forRoot(), HealthModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot(),
+        DatabaseModule.forRoot(),
+        MessagingModule,
+        CqrsModule.forRoot(),
+        AuthModule.forRoot(),
+        HealthModule,
+      ],
     };
   }
 }

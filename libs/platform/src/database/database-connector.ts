@@ -1,19 +1,19 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { DataSource, type MixedList } from 'typeorm';
+import { DataSource, type MigrationInterface, type MixedList } from 'typeorm';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions.js';
 import { IN_MEMORY, type DatabaseConfig } from '../config/app-config.js';
 import { pgliteDriver, PGliteSessionLock } from './pglite-pool.js';
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity and migration classes
-type ClassList = MixedList<Function>;
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity classes
+type EntityList = MixedList<Function>;
 
 export interface ContextDatabaseOptions {
   /** The context's PostgreSQL schema; it also holds the context's own `migrations` table. */
   schema: string;
-  entities: ClassList;
-  migrations: ClassList;
+  entities: EntityList;
+  migrations: Array<new () => MigrationInterface>;
 }
 
 /**

@@ -7,6 +7,8 @@ const SANE_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 export interface RequestContextStore {
   requestId: string;
+  /** Set while a message is handled: the causation id of whatever that handler publishes. */
+  messageId?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContextStore>();
@@ -15,6 +17,7 @@ const storage = new AsyncLocalStorage<RequestContextStore>();
 export const RequestContext = {
   current: (): RequestContextStore | undefined => storage.getStore(),
   requestId: (): string | undefined => storage.getStore()?.requestId,
+  messageId: (): string | undefined => storage.getStore()?.messageId,
   run: <T>(store: RequestContextStore, work: () => T): T => storage.run(store, work),
 };
 

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** The catalog bounded context. */
+@Module({})
+export class CatalogModule {}

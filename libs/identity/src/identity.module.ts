@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** The identity bounded context. */
+@Module({})
+export class IdentityModule {}

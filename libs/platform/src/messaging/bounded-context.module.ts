@@ -1,0 +1,87 @@
+import {
+  Inject,
+  Injectable,
+  Module,
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { DatabaseConnector, type ContextDatabaseOptions } from '../database/database-connector.js';
+import { dataSourceToken } from '../database/database.module.js';
+import { inboxSubscription } from './inbox-consumer.js';
+import { MESSAGE_TRANSPORT, type MessageTransport } from './message-transport.js';
+import { outboxInboxMigration } from './outbox-inbox.migration.js';
+import { OutboxRelay } from './outbox-relay.js';
+import { UnitOfWork } from './unit-of-work.js';
+
+/** A context's subscriptions to integration events. */
+@Injectable()
+export class ContextMessaging {
+  constructor(
+    private readonly uow: UnitOfWork,
+    @Inject(MESSAGE_TRANSPORT) private readonly transport: MessageTransport,
+  ) {}
+
+  /**
+   * Subscribes the context's consumer classes (methods marked @OnIntegrationEvent). Call it from
+   * the context module's onModuleInit: every subscription is then in place before any relay starts.
+   */
+  async subscribe(...consumers: object[]): Promise<void> {
+    await this.transport.subscribe(inboxSubscription(this.uow, consumers));
+  }
+}
+
+/** Starts the context's relay once the app is up, stops it before connections close. */
+@Injectable()
+class RelayLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(private readonly relay: OutboxRelay) {}
+
+  onApplicationBootstrap(): void {
+    this.relay.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+  }
+}
+
+export interface BoundedContextOptions extends Omit<ContextDatabaseOptions, 'schema'> {
+  /** The context's name, which is also its schema and its queue. */
+  name: string;
+}
+
+/**
+ * What every context gets from the platform, wired the same way: its own schema and migrations
+ * (outbox and inbox included), a UnitOfWork, an outbox relay, and event subscriptions.
+ */
+@Module({})
+export class BoundedContextModule {
+  static register({ name, entities, migrations }: BoundedContextOptions): DynamicModule {
+    const dataSource = dataSourceToken(name);
+    return {
+      module: BoundedContextModule,
+      providers: [
+        {
+          provide: dataSource,
+          inject: [DatabaseConnector],
+          useFactory: (connector: DatabaseConnector) =>
+            connector.open({ schema: name, entities, migrations: [outboxInboxMigration(name), ...migrations] }),
+        },
+        {
+          provide: OutboxRelay,
+          inject: [dataSource, MESSAGE_TRANSPORT],
+          useFactory: (source: DataSource, transport: MessageTransport) => new OutboxRelay(name, source, transport),
+        },
+        {
+          provide: UnitOfWork,
+          inject: [dataSource, OutboxRelay],
+          useFactory: (source: DataSource, relay: OutboxRelay) => new UnitOfWork(name, source, () => relay.wake()),
+        },
+        ContextMessaging,
+        RelayLifecycle,
+      ],
+      exports: [UnitOfWork, ContextMessaging, OutboxRelay, dataSource],
+    };
+  }
+}

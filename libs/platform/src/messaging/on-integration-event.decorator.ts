@@ -1,0 +1,27 @@
+import type { MessageEnvelope, MessageType } from '@shop/contracts';
+import type { Transaction } from './unit-of-work.js';
+
+const HANDLED_EVENTS = Symbol('integration-event-handlers');
+
+export interface HandlerBinding {
+  type: MessageType<unknown>;
+  method: string;
+}
+
+/** The signature of a method decorated with @OnIntegrationEvent(SomeEventV1). */
+export type IntegrationEventHandler<Payload> = (payload: Payload, tx: Transaction, envelope: MessageEnvelope<Payload>) => Promise<void>;
+
+/**
+ * Marks a method of a consumer class as the handler of one integration event. It runs inside the
+ * consuming context's transaction, together with the inbox row that makes a redelivery a no-op.
+ */
+export function OnIntegrationEvent<Payload>(type: MessageType<Payload>) {
+  return <K extends string>(target: { [key in K]: IntegrationEventHandler<Payload> }, method: K): void => {
+    const bindings: HandlerBinding[] = Reflect.getMetadata(HANDLED_EVENTS, target) ?? [];
+    Reflect.defineMetadata(HANDLED_EVENTS, [...bindings, { type, method }], target);
+  };
+}
+
+export function handlerBindingsOf(instance: object): HandlerBinding[] {
+  return Reflect.getMetadata(HANDLED_EVENTS, Object.getPrototypeOf(instance)) ?? [];
+}

@@ -1,0 +1,152 @@
+import { Logger } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import type { MessageEnvelope } from '@shop/contracts';
+import type { MessageTransport } from './message-transport.js';
+
+interface OutboxRow {
+  position: string;
+  id: string;
+  type: string;
+  version: number;
+  payload: unknown;
+  correlation_id: string;
+  causation_id: string | null;
+  occurred_at: Date | string;
+  attempts: number;
+}
+
+export interface RelayOptions {
+  batchSize: number;
+  /** Safety net: how often to look for rows even when nobody signalled a commit. */
+  pollIntervalMs: number;
+  /** A claimed row is left alone by other relays for this long (a crashed relay's claim expires). */
+  claimLeaseMs: number;
+  /** After this many failed attempts a row is set aside as dead, with its last error. */
+  maxAttempts: number;
+}
+
+export const DEFAULT_RELAY_OPTIONS: RelayOptions = { batchSize: 100, pollIntervalMs: 1000, claimLeaseMs: 15_000, maxAttempts: 10 };
+
+/** Back-off before retrying a failed row: 0.5 s, 1 s, 2 s … capped at 60 s. */
+export const retryDelayMs = (attempts: number): number => Math.min(500 * 2 ** Math.max(0, attempts - 1), 60_000);
+
+/**
+ * Moves committed outbox rows of one context to the transport. Rows are claimed with
+ * FOR UPDATE SKIP LOCKED in one short statement (several relays never take the same row, and no
+ * transaction stays open while the transport works), then marked published once the transport
+ * accepted them. Wakes on commit, polls as a safety net.
+ */
+export class OutboxRelay {
+  private readonly logger: Logger;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private rerun = false;
+  private stopped = true;
+
+  constructor(
+    private readonly schema: string,
+    private readonly dataSource: DataSource,
+    private readonly transport: MessageTransport,
+    private readonly options: RelayOptions = DEFAULT_RELAY_OPTIONS,
+  ) {
+    this.logger = new Logger(`OutboxRelay:${schema}`);
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Called after a commit that wrote to the outbox; coalesces into at most one extra pass. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.rerun = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.running = this.drain()
+      .then(
+        () => undefined,
+        (error: unknown) => this.logger.error({ err: error }, 'outbox relay pass failed'),
+      )
+      .finally(() => {
+        this.running = undefined;
+        if (this.stopped) return;
+        if (this.rerun) {
+          this.rerun = false;
+          this.wake();
+        } else {
+          this.timer = setTimeout(() => this.wake(), this.options.pollIntervalMs);
+          this.timer.unref();
+        }
+      });
+  }
+
+  /** Publishes until nothing is due. Exposed for tests and shutdown. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const rows = await this.claim();
+      if (rows.length === 0) return total;
+      total += await this.publish(rows);
+      if (this.stopped) return total;
+    }
+  }
+
+  private async claim(): Promise<OutboxRow[]> {
+    const rows: OutboxRow[] = await this.dataSource.query(
+      `UPDATE "${this.schema}".outbox o
+          SET available_at = now() + make_interval(secs => $2::double precision / 1000), attempts = o.attempts + 1
+         FROM (SELECT position FROM "${this.schema}".outbox
+                WHERE published_at IS NULL AND dead_at IS NULL AND available_at <= now()
+                ORDER BY position LIMIT $1
+                FOR UPDATE SKIP LOCKED) due
+        WHERE o.position = due.position
+        RETURNING o.position, o.id, o.type, o.version, o.payload, o.correlation_id, o.causation_id, o.occurred_at, o.attempts`,
+      [this.options.batchSize, this.options.claimLeaseMs],
+    );
+    return rows.sort((a, b) => Number(a.position) - Number(b.position));
+  }
+
+  private async publish(rows: OutboxRow[]): Promise<number> {
+    const outcomes = await this.transport.publish(rows.map(toEnvelope));
+    const published = rows.filter((_, i) => outcomes[i] === null).map((row) => row.id);
+    if (published.length > 0) {
+      await this.dataSource.query(`UPDATE "${this.schema}".outbox SET published_at = now(), last_error = NULL WHERE id = ANY($1::uuid[])`, [published]);
+    }
+    await Promise.all(rows.map((row, i) => (outcomes[i] ? this.fail(row, outcomes[i]) : undefined)));
+    return published.length;
+  }
+
+  private async fail(row: OutboxRow, error: Error): Promise<void> {
+    const dead = row.attempts >= this.options.maxAttempts;
+    await this.dataSource.query(
+      `UPDATE "${this.schema}".outbox
+          SET last_error = $2, available_at = now() + make_interval(secs => $3::double precision / 1000), dead_at = CASE WHEN $4 THEN now() END
+        WHERE id = $1`,
+      [row.id, error.message, retryDelayMs(row.attempts), dead],
+    );
+    const log = { messageId: row.id, type: row.type, attempts: row.attempts, err: error };
+    if (dead) this.logger.error(log, 'message set aside as dead after its last attempt');
+    else this.logger.warn(log, 'message delivery failed; will retry');
+  }
+}
+
+function toEnvelope(row: OutboxRow): MessageEnvelope {
+  return {
+    messageId: row.id,
+    type: row.type,
+    version: row.version,
+    payload: row.payload,
+    correlationId: row.correlation_id,
+    causationId: row.causation_id,
+    occurredAt: new Date(row.occurred_at).toISOString(),
+  };
+}
