@@ -1,5 +1,43 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { BoundedContextModule, ContextMessaging } from '@shop/platform';
+import { CancelOrderHandler } from './application/commands/cancel-order/cancel-order.handler.js';
+import { PlaceOrderHandler } from './application/commands/place-order/place-order.handler.js';
+import { GetOrderHandler } from './application/queries/get-order/get-order.handler.js';
+import { ListOrdersHandler } from './application/queries/list-orders/list-orders.handler.js';
+import { ProductPricesProjector } from './application/read-model/product-prices.projector.js';
+import { OrderSaga } from './application/saga/order-saga.js';
+import { OrdersHttpController } from './api/orders.http.controller.js';
+import { OrderEntity } from './infrastructure/order.entity.js';
+import { IDEMPOTENCY_KEYS, ORDER_REPOSITORY, PRODUCT_PRICES } from './ordering.di-tokens.js';
+import { SqlIdempotencyKeys } from './infrastructure/idempotency-keys.repository.js';
+import { CreateOrderingTables1763700000100 } from './infrastructure/migrations/1763700000100-create-ordering-tables.js';
+import { TypeOrmOrderRepository } from './infrastructure/order.repository.js';
+import { SqlProductPrices } from './infrastructure/product-prices.repository.js';
 
-/** The ordering bounded context. */
-@Module({})
-export class OrderingModule {}
+/** The ordering bounded context: orders, the placement saga, and its read model of catalog prices. */
+@Module({
+  imports: [BoundedContextModule.register({ name: 'ordering', entities: [OrderEntity], migrations: [CreateOrderingTables1763700000100] })],
+  controllers: [OrdersHttpController],
+  providers: [
+    { provide: ORDER_REPOSITORY, useClass: TypeOrmOrderRepository },
+    { provide: PRODUCT_PRICES, useClass: SqlProductPrices },
+    { provide: IDEMPOTENCY_KEYS, useClass: SqlIdempotencyKeys },
+    PlaceOrderHandler,
+    CancelOrderHandler,
+    GetOrderHandler,
+    ListOrdersHandler,
+    OrderSaga,
+    ProductPricesProjector,
+  ],
+})
+export class OrderingModule implements OnModuleInit {
+  constructor(
+    private readonly messaging: ContextMessaging,
+    private readonly saga: OrderSaga,
+    private readonly prices: ProductPricesProjector,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.messaging.subscribe(this.saga, this.prices);
+  }
+}

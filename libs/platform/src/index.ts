@@ -16,3 +16,5 @@ export * from './messaging/unit-of-work.js';
 export * from './messaging/outbox-relay.js';
 export * from './messaging/on-integration-event.decorator.js';
 export * from './messaging/bounded-context.module.js';
+export * from './http/pagination.js';
+export * from './http/uuid-or-404.pipe.js';

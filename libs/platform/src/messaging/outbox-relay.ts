@@ -41,6 +41,7 @@ export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private rerun = false;
+  /** Not started, or stopping: no new passes are scheduled and a running pass ends after its batch. */
   private stopped = true;
 
   constructor(
@@ -96,23 +97,26 @@ export class OutboxRelay {
       const rows = await this.claim();
       if (rows.length === 0) return total;
       total += await this.publish(rows);
-      if (this.stopped) return total;
+      if (this.stopped && this.running) return total;
     }
   }
 
   private async claim(): Promise<OutboxRow[]> {
+    // Wrapped in a CTE so the driver answers rows (a bare UPDATE … RETURNING answers [rows, count]).
     const rows: OutboxRow[] = await this.dataSource.query(
-      `UPDATE "${this.schema}".outbox o
+      `WITH claimed AS (
+       UPDATE "${this.schema}".outbox o
           SET available_at = now() + make_interval(secs => $2::double precision / 1000), attempts = o.attempts + 1
          FROM (SELECT position FROM "${this.schema}".outbox
                 WHERE published_at IS NULL AND dead_at IS NULL AND available_at <= now()
                 ORDER BY position LIMIT $1
                 FOR UPDATE SKIP LOCKED) due
         WHERE o.position = due.position
-        RETURNING o.position, o.id, o.type, o.version, o.payload, o.correlation_id, o.causation_id, o.occurred_at, o.attempts`,
+        RETURNING o.position, o.id, o.type, o.version, o.payload, o.correlation_id, o.causation_id, o.occurred_at, o.attempts)
+       SELECT * FROM claimed ORDER BY position`,
       [this.options.batchSize, this.options.claimLeaseMs],
     );
-    return rows.sort((a, b) => Number(a.position) - Number(b.position));
+    return rows;
   }
 
   private async publish(rows: OutboxRow[]): Promise<number> {

@@ -1,0 +1,24 @@
+import { ProblemException } from '@shop/platform';
+import {
+  IdempotencyKeyReusedError,
+  InvalidOrderLinesError,
+  OrderNotCancellableError,
+  OrderNotFoundError,
+  OrderingError,
+  UnknownProductsError,
+} from '../domain/order.errors.js';
+
+/** Ordering's business errors as HTTP problems; anything else is rethrown untouched. */
+export function toOrderingProblem(error: unknown): unknown {
+  if (!(error instanceof OrderingError)) return error;
+  if (error instanceof OrderNotFoundError) return ProblemException.of(404, 'not-found', error.message);
+  if (error instanceof OrderNotCancellableError) return ProblemException.of(409, 'order-not-cancellable', error.message);
+  if (error instanceof UnknownProductsError) {
+    return ProblemException.of(422, 'unknown-product', error.message, {
+      errors: error.productIds.map((productId) => ({ field: 'items', message: `unknown productId ${productId}` })),
+    });
+  }
+  if (error instanceof IdempotencyKeyReusedError) return ProblemException.of(422, 'idempotency-key-reused', error.message);
+  if (error instanceof InvalidOrderLinesError) return ProblemException.of(400, 'validation-error', error.message, { errors: [{ field: 'items', message: error.message }] });
+  return error;
+}

@@ -1,0 +1,16 @@
+import type { Transaction } from '@shop/platform';
+import type { Order } from '../../domain/order.js';
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+export interface OrderRepository {
+  findById(id: string): Promise<Order | null>;
+  /** Locks the order's row until the transaction ends, so saga steps and cancels never race. */
+  findForUpdate(tx: Transaction, id: string): Promise<Order | null>;
+  save(tx: Transaction, order: Order): Promise<void>;
+  /** The customer's orders, newest first. */
+  listByCustomer(customerId: string, page: { limit: number; offset: number }): Promise<Page<Order>>;
+}

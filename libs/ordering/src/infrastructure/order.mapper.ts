@@ -1,0 +1,7 @@
+import { Order } from '../domain/order.js';
+import { OrderEntity } from './order.entity.js';
+
+export const OrderMapper = {
+  toDomain: (entity: OrderEntity): Order => Order.restore({ ...entity }),
+  toEntity: (order: Order): OrderEntity => Object.assign(new OrderEntity(), order.snapshot()),
+};

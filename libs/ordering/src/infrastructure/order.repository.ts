@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { UnitOfWork, type Transaction } from '@shop/platform';
+import type { Order } from '../domain/order.js';
+import type { OrderRepository, Page } from '../application/ports/order.repository.port.js';
+import { OrderEntity } from './order.entity.js';
+import { OrderMapper } from './order.mapper.js';
+
+@Injectable()
+export class TypeOrmOrderRepository implements OrderRepository {
+  constructor(private readonly uow: UnitOfWork) {}
+
+  async findById(id: string): Promise<Order | null> {
+    const entity = await this.uow.manager.findOneBy(OrderEntity, { id });
+    return entity ? OrderMapper.toDomain(entity) : null;
+  }
+
+  async findForUpdate(tx: Transaction, id: string): Promise<Order | null> {
+    const entity = await tx.manager
+      .createQueryBuilder(OrderEntity, 'o')
+      .where('o.id = :id', { id })
+      .setLock('pessimistic_write')
+      .getOne();
+    return entity ? OrderMapper.toDomain(entity) : null;
+  }
+
+  async save(tx: Transaction, order: Order): Promise<void> {
+    await tx.manager.save(OrderMapper.toEntity(order));
+  }
+
+  async listByCustomer(customerId: string, page: { limit: number; offset: number }): Promise<Page<Order>> {
+    const [entities, total] = await this.uow.manager.findAndCount(OrderEntity, {
+      where: { customerId },
+      order: { createdAt: 'DESC', id: 'DESC' },
+      take: page.limit,
+      skip: page.offset,
+    });
+    return { items: entities.map(OrderMapper.toDomain), total };
+  }
+}

@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { messageType, type MessageEnvelope } from '@shop/contracts';
+import { DatabaseConnector } from '../database/database-connector.js';
+import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { inboxSubscription } from './inbox-consumer.js';
+import { InProcessTransport } from './in-process-transport.js';
+import type { MessageTransport } from './message-transport.js';
+import { OnIntegrationEvent } from './on-integration-event.decorator.js';
+import { outboxInboxMigration } from './outbox-inbox.migration.js';
+import { DEFAULT_RELAY_OPTIONS, OutboxRelay } from './outbox-relay.js';
+import { UnitOfWork, type Transaction } from './unit-of-work.js';
+
+interface ThingHappened {
+  n: number;
+}
+const ThingHappened = messageType<ThingHappened>('probe.ThingHappened', 1);
+
+/** A consumer whose effect is a row per handled message, so duplicates would show. */
+class ThingCounter {
+  failuresLeft = 0;
+
+  @OnIntegrationEvent(ThingHappened)
+  async count(event: ThingHappened, tx: Transaction): Promise<void> {
+    if (this.failuresLeft > 0) {
+      this.failuresLeft -= 1;
+      throw new Error('handler failed on purpose');
+    }
+    await tx.manager.query('INSERT INTO consumer.effects (n) VALUES ($1)', [event.n]);
+  }
+}
+
+class CreateEffects1763700000001 {
+  async up(queryRunner: { query(sql: string): Promise<unknown> }): Promise<void> {
+    await queryRunner.query('CREATE TABLE consumer.effects (id serial PRIMARY KEY, n integer NOT NULL)');
+  }
+  async down(): Promise<void> {}
+}
+
+describe('transactional outbox and inbox (PostgreSQL)', () => {
+  let database: TestDatabase;
+  let connector: DatabaseConnector;
+  let producerSource: DataSource;
+  let consumerSource: DataSource;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('outbox');
+    connector = new DatabaseConnector({ kind: 'postgres', url: database.url });
+    producerSource = await connector.open({ schema: 'producer', entities: [], migrations: [outboxInboxMigration('producer')] });
+    consumerSource = await connector.open({ schema: 'consumer', entities: [], migrations: [outboxInboxMigration('consumer'), CreateEffects1763700000001] });
+  });
+  afterAll(async () => {
+    await connector.close();
+    await database.drop();
+  });
+  beforeEach(async () => {
+    await producerSource.query('TRUNCATE producer.outbox');
+    await consumerSource.query('TRUNCATE consumer.effects, consumer.inbox');
+  });
+
+  /** A running app's wiring, minus Nest: a producer context whose relay feeds a consumer context. */
+  async function wire(options = DEFAULT_RELAY_OPTIONS) {
+    const transport = new InProcessTransport();
+    const counter = new ThingCounter();
+    await transport.subscribe(inboxSubscription(new UnitOfWork('consumer', consumerSource, () => undefined), [counter]));
+    const relay = new OutboxRelay('producer', producerSource, transport, options);
+    const producer = new UnitOfWork('producer', producerSource, () => relay.wake());
+    return { transport, counter, relay, producer };
+  }
+
+  const effects = async (): Promise<number[]> =>
+    (await consumerSource.query('SELECT n FROM consumer.effects ORDER BY id')).map((row: { n: number }) => row.n);
+
+  it('dispatches nothing when the transaction rolls back', async () => {
+    const { relay, producer } = await wire();
+    await expect(
+      producer.run(async (tx) => {
+        await tx.publish(ThingHappened, { n: 1 });
+        throw new Error('business rule violated');
+      }),
+    ).rejects.toThrow('business rule violated');
+    expect(await relay.drain()).toBe(0);
+    expect(await producerSource.query('SELECT count(*)::int AS n FROM producer.outbox')).toEqual([{ n: 0 }]);
+    expect(await effects()).toEqual([]);
+  });
+
+  it('dispatches on the next start what was committed before the process died', async () => {
+    // First life: commit, then "die" before any relay ran (no relay is wired to this unit of work).
+    await new UnitOfWork('producer', producerSource, () => undefined).run((tx) => tx.publish(ThingHappened, { n: 7 }));
+    expect(await effects()).toEqual([]);
+
+    // Next start: the relay starts and finds the committed row.
+    const { relay } = await wire();
+    relay.start();
+    await waitFor(async () => (await effects()).length === 1);
+    await relay.stop();
+    expect(await effects()).toEqual([7]);
+    const [row] = await producerSource.query('SELECT published_at FROM producer.outbox');
+    expect(row.published_at).not.toBeNull();
+  });
+
+  it('wakes on commit, without waiting for the poll', async () => {
+    const { relay, producer } = await wire({ ...DEFAULT_RELAY_OPTIONS, pollIntervalMs: 60_000 });
+    relay.start();
+    await relay.drain();
+    const started = Date.now();
+    await producer.run((tx) => tx.publish(ThingHappened, { n: 3 }));
+    await waitFor(async () => (await effects()).length === 1);
+    await relay.stop();
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('applies a message delivered twice only once', async () => {
+    const { transport } = await wire();
+    const envelope: MessageEnvelope<ThingHappened> = {
+      messageId: randomUUID(),
+      type: ThingHappened.type,
+      version: ThingHappened.version,
+      occurredAt: new Date().toISOString(),
+      correlationId: 'test',
+      causationId: null,
+      payload: { n: 42 },
+    };
+    expect(await transport.publish([envelope, envelope])).toEqual([null, null]);
+    expect(await transport.publish([envelope])).toEqual([null]);
+    expect(await effects()).toEqual([42]);
+  });
+
+  it('retries a failing handler with back-off, then delivers once', async () => {
+    const { relay, producer, counter } = await wire({ ...DEFAULT_RELAY_OPTIONS, pollIntervalMs: 50 });
+    counter.failuresLeft = 2;
+    await producer.run((tx) => tx.publish(ThingHappened, { n: 5 }));
+    relay.start();
+    await waitFor(async () => (await effects()).length === 1, 5000);
+    await relay.stop();
+    const [row] = await producerSource.query('SELECT attempts, published_at, last_error FROM producer.outbox');
+    expect(row).toMatchObject({ attempts: 3, last_error: null });
+    expect(row.published_at).not.toBeNull();
+    expect(await effects()).toEqual([5]);
+  });
+
+  it('sets a message aside as dead after its last attempt, with the error', async () => {
+    const { relay, producer, counter } = await wire({ ...DEFAULT_RELAY_OPTIONS, maxAttempts: 2 });
+    counter.failuresLeft = 100;
+    await producer.run((tx) => tx.publish(ThingHappened, { n: 9 }));
+    await relay.drain();
+    await producerSource.query('UPDATE producer.outbox SET available_at = now()'); // skip the back-off
+    await relay.drain();
+    const [row] = await producerSource.query('SELECT attempts, published_at, dead_at, last_error FROM producer.outbox');
+    expect(row).toMatchObject({ attempts: 2, published_at: null, last_error: 'handler failed on purpose' });
+    expect(row.dead_at).not.toBeNull();
+    await producerSource.query('UPDATE producer.outbox SET available_at = now()');
+    expect(await relay.drain()).toBe(0);
+  });
+
+  it('never lets two relays publish the same row', async () => {
+    const published: string[] = [];
+    const recording: MessageTransport = {
+      publish: async (envelopes) => {
+        published.push(...envelopes.map((envelope) => envelope.messageId));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return envelopes.map(() => null);
+      },
+      subscribe: async () => undefined,
+      close: async () => undefined,
+    };
+    const producer = new UnitOfWork('producer', producerSource, () => undefined);
+    await Promise.all(Array.from({ length: 200 }, (_, n) => producer.run((tx) => tx.publish(ThingHappened, { n }))));
+
+    const options = { ...DEFAULT_RELAY_OPTIONS, batchSize: 7 };
+    const relays = Array.from({ length: 4 }, () => new OutboxRelay('producer', producerSource, recording, options));
+    const counts = await Promise.all(relays.map((relay) => relay.drain()));
+
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(200);
+    expect(counts.filter((count) => count > 0).length).toBeGreaterThan(1);
+    expect(new Set(published).size).toBe(200);
+    expect(published).toHaveLength(200);
+  });
+});
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
