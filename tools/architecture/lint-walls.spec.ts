@@ -32,7 +32,10 @@ describe('lint: the walls bite in eslint too', () => {
 
   it('fails contracts depending on platform', async () => {
     const messages = await lint('libs/contracts/src/breach.ts', "import { X } from '@shop/platform';\nexport const y = X;\n");
-    expect(messages).toContainEqual(expect.stringMatching(/type:contracts" can only depend on libs tagged with "type:contracts"/));
+    // Platform uses the contracts' envelope, so the rule may report the cycle before the tag rule.
+    expect(messages).toContainEqual(
+      expect.stringMatching(/^@nx\/enforce-module-boundaries: (A project tagged with "type:contracts" can only depend on|Circular dependency between "contracts" and "platform")/),
+    );
   });
 
   it('fails a framework import in a domain layer', async () => {

@@ -1,19 +1,24 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { TokenService } from '@shop/platform';
-import { createTestApp, testConfig } from '@shop/platform/testing';
+import { createTestApp, createTestDatabase, testConfig, type TestDatabase } from '@shop/platform/testing';
 import { MonolithModule } from '../src/monolith.module.js';
 import { ProbeModule } from './probe.module.js';
 
-describe('platform HTTP conventions (monolith on in-memory PGlite)', () => {
+describe('platform HTTP conventions (monolith on PostgreSQL)', () => {
+  let database: TestDatabase;
   let app: INestApplication;
   let tokens: TokenService;
 
   beforeAll(async () => {
-    app = await createTestApp([MonolithModule.forRoot(testConfig()), ProbeModule]);
+    database = await createTestDatabase('platform');
+    app = await createTestApp([MonolithModule.forRoot(testConfig({ DATABASE_URL: database.url })), ProbeModule]);
     tokens = app.get(TokenService);
   });
-  afterAll(() => app.close());
+  afterAll(async () => {
+    await app.close();
+    await database.drop();
+  });
 
   const http = () => request(app.getHttpServer());
   const bearer = (roles: string[]) => `Bearer ${tokens.issue({ id: '00000000-0000-4000-8000-000000000001', roles }).accessToken}`;
@@ -119,6 +124,28 @@ describe('platform HTTP conventions (monolith on in-memory PGlite)', () => {
 
     it('lets an admin through a @Roles("admin") route', async () => {
       await http().get('/api/v1/probe/admin').set('Authorization', bearer(['admin'])).expect(200, { admin: true });
+    });
+  });
+
+  describe('OpenAPI', () => {
+    it('serves Swagger UI at /docs', async () => {
+      const response = await http().get('/docs');
+      expect(response.status).toBe(200);
+      expect(response.text).toMatch(/swagger/i);
+    });
+
+    it('marks protected routes as needing a bearer token and public ones not', async () => {
+      const { body } = await http().get('/docs-json').expect(200);
+      expect(body.paths['/api/v1/probe/protected'].get.security).toEqual([{ bearer: [] }]);
+      expect(body.paths['/api/v1/probe/public'].get.security).toBeUndefined();
+      expect(body.paths['/health/ready'].get.security).toBeUndefined();
+    });
+
+    it('describes error answers as problem+json', async () => {
+      const { body } = await http().get('/docs-json').expect(200);
+      expect(body.paths['/api/v1/probe/echo'].post.responses['400'].content).toEqual({
+        'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } },
+      });
     });
   });
 

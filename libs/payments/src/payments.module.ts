@@ -1,5 +1,45 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { BoundedContextModule, ContextMessaging } from '@shop/platform';
+import { PaymentsConsumer } from './api/payments.consumer.js';
+import { PaymentsHttpController } from './api/payments.http.controller.js';
+import { RefundOrderPaymentHandler } from './application/commands/refund-order-payment/refund-order-payment.handler.js';
+import { TakePaymentHandler } from './application/commands/take-payment/take-payment.handler.js';
+import { ListOrderPaymentsHandler } from './application/queries/list-order-payments/list-order-payments.handler.js';
+import { ClosedOrderEntity } from './infrastructure/closed-order.entity.js';
+import { TypeOrmClosedOrderRepository } from './infrastructure/closed-order.repository.js';
+import { CreatePayments1763700000400 } from './infrastructure/migrations/create-payments.migration.js';
+import { PaymentEntity } from './infrastructure/payment.entity.js';
+import { TypeOrmPaymentRepository } from './infrastructure/payment.repository.js';
+import { SimulatedPaymentProvider } from './infrastructure/simulated-payment-provider.js';
+import { CLOSED_ORDER_REPOSITORY, PAYMENT_PROVIDER, PAYMENT_REPOSITORY } from './payments.di-tokens.js';
 
-/** The payments bounded context. */
-@Module({})
-export class PaymentsModule {}
+/** The payments bounded context: takes and refunds the money of the order saga, and lists an order's payments. */
+@Module({
+  imports: [
+    BoundedContextModule.register({
+      name: 'payments',
+      entities: [PaymentEntity, ClosedOrderEntity],
+      migrations: [CreatePayments1763700000400],
+    }),
+  ],
+  controllers: [PaymentsHttpController],
+  providers: [
+    { provide: PAYMENT_REPOSITORY, useClass: TypeOrmPaymentRepository },
+    { provide: CLOSED_ORDER_REPOSITORY, useClass: TypeOrmClosedOrderRepository },
+    { provide: PAYMENT_PROVIDER, useClass: SimulatedPaymentProvider },
+    TakePaymentHandler,
+    RefundOrderPaymentHandler,
+    ListOrderPaymentsHandler,
+    PaymentsConsumer,
+  ],
+})
+export class PaymentsModule implements OnModuleInit {
+  constructor(
+    private readonly messaging: ContextMessaging,
+    private readonly consumer: PaymentsConsumer,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.messaging.subscribe(this.consumer);
+  }
+}

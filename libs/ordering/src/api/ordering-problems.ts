@@ -5,6 +5,7 @@ import {
   OrderNotCancellableError,
   OrderNotFoundError,
   OrderingError,
+  OrderTotalTooLargeError,
   UnknownProductsError,
 } from '../domain/order.errors.js';
 
@@ -18,6 +19,7 @@ export function toOrderingProblem(error: unknown): unknown {
       errors: error.productIds.map((productId) => ({ field: 'items', message: `unknown productId ${productId}` })),
     });
   }
+  if (error instanceof OrderTotalTooLargeError) return ProblemException.of(422, 'order-total-too-large', error.message);
   if (error instanceof IdempotencyKeyReusedError) return ProblemException.of(422, 'idempotency-key-reused', error.message);
   if (error instanceof InvalidOrderLinesError) return ProblemException.of(400, 'validation-error', error.message, { errors: [{ field: 'items', message: error.message }] });
   return error;

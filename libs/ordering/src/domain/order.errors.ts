@@ -8,6 +8,12 @@ export abstract class OrderingError extends Error {
 
 export class InvalidOrderLinesError extends OrderingError {}
 
+export class OrderTotalTooLargeError extends OrderingError {
+  constructor(totalCents: number, maxCents: number) {
+    super(`The order total of ${totalCents} cents is over the ${maxCents} cents one order may reach.`);
+  }
+}
+
 export class UnknownProductsError extends OrderingError {
   constructor(readonly productIds: string[]) {
     super(`Unknown product(s): ${productIds.join(', ')}.`);

@@ -1,5 +1,5 @@
 import { Order, type OrderLine } from './order.js';
-import { InvalidOrderLinesError, OrderNotCancellableError } from './order.errors.js';
+import { InvalidOrderLinesError, OrderNotCancellableError, OrderTotalTooLargeError } from './order.errors.js';
 
 const now = new Date('2026-01-01T00:00:00Z');
 const later = new Date('2026-01-01T00:00:01Z');
@@ -22,6 +22,11 @@ describe('Order', () => {
     ['a zero price', [line('a', 1, 0)]],
   ])('refuses %s', (_case, lines) => {
     expect(() => place(lines as OrderLine[])).toThrow(InvalidOrderLinesError);
+  });
+
+  it('refuses a total over what one payment can carry', () => {
+    expect(() => place([line('a', 100, 21_474_837)])).toThrow(OrderTotalTooLargeError);
+    expect(() => place([line('a', 1, 2_147_483_647)])).not.toThrow();
   });
 
   it('accepts 50 lines of 100 units', () => {

@@ -1,4 +1,4 @@
-import { InvalidOrderLinesError, OrderNotCancellableError } from './order.errors.js';
+import { InvalidOrderLinesError, OrderNotCancellableError, OrderTotalTooLargeError } from './order.errors.js';
 
 export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'REJECTED' | 'CANCELLED';
 export type RejectionReason = 'OUT_OF_STOCK' | 'PAYMENT_DECLINED';
@@ -23,7 +23,8 @@ export interface OrderState {
   updatedAt: Date;
 }
 
-export const ORDER_LIMITS = { minLines: 1, maxLines: 50, minQuantity: 1, maxQuantity: 100 } as const;
+/** `maxTotalCents`: one order is one payment, and a payment amount is a 32-bit integer of cents downstream. */
+export const ORDER_LIMITS = { minLines: 1, maxLines: 50, minQuantity: 1, maxQuantity: 100, maxTotalCents: 2_147_483_647 } as const;
 
 /** What the saga must do next after a transition; the application layer turns it into messages. */
 export type SagaEffect =
@@ -42,13 +43,15 @@ export class Order {
 
   static place(input: { id: string; customerId: string; lines: OrderLine[]; now: Date }): Order {
     assertValidLines(input.lines);
+    const totalCents = input.lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0);
+    if (totalCents > ORDER_LIMITS.maxTotalCents) throw new OrderTotalTooLargeError(totalCents, ORDER_LIMITS.maxTotalCents);
     return new Order({
       id: input.id,
       customerId: input.customerId,
       status: 'PENDING',
       sagaStep: 'AWAITING_STOCK',
       lines: input.lines.map((line) => ({ ...line })),
-      totalCents: input.lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0),
+      totalCents,
       rejectionReason: null,
       createdAt: input.now,
       updatedAt: input.now,

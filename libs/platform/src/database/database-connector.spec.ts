@@ -144,3 +144,17 @@ describe('DatabaseConnector on PGlite on disk', () => {
     }
   });
 });
+
+describe('DatabaseConnector on PostgreSQL, two instances starting together', () => {
+  it('migrates a schema once while both open it at the same time', async () => {
+    const database = await createTestDatabase('migrate_race');
+    const instances = [new DatabaseConnector({ kind: 'postgres', url: database.url }), new DatabaseConnector({ kind: 'postgres', url: database.url })];
+    try {
+      await Promise.all(instances.map((instance) => instance.open(alpha)));
+      expect(await appliedMigrations(instances[0]!, 'alpha')).toEqual(['CreateAlphaItems1700000000001']);
+    } finally {
+      await Promise.all(instances.map((instance) => instance.close()));
+      await database.drop();
+    }
+  });
+});

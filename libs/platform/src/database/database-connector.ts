@@ -46,9 +46,25 @@ export class DatabaseConnector {
     });
     await dataSource.initialize();
     this.opened.push(dataSource);
-    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
-    await dataSource.runMigrations({ transaction: 'each' });
+    await this.migrate(dataSource, options.schema);
     return dataSource;
+  }
+
+  /**
+   * Creates the schema and runs its pending migrations. On PostgreSQL an advisory lock per schema
+   * makes instances that start together (monolith and order-service) migrate one after the other.
+   */
+  private async migrate(dataSource: DataSource, schema: string): Promise<void> {
+    const lock = dataSource.createQueryRunner();
+    const lockKey = `shop.migrations.${schema}`;
+    try {
+      if (this.config.kind === 'postgres') await lock.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
+      await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      await dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      if (this.config.kind === 'postgres') await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]);
+      await lock.release();
+    }
   }
 
   /** A trivial round trip on every open DataSource: the readiness probe. */

@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { createValidationPipe } from './validation.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
+import { setupOpenApi } from './openapi.js';
 import { requestContextMiddleware } from './request-context.js';
 
 export const BODY_LIMIT = '64kb';
@@ -10,7 +11,7 @@ export const BODY_LIMIT = '64kb';
 /**
  * The HTTP conventions of shared/spec/http-api.md, applied identically by every app and by the
  * e2e tests: /api/v1 prefix with URI versioning, request ids, strict validation, problem+json,
- * 64 KiB bodies. Create the app with `{ bodyParser: false, bufferLogs: true }`.
+ * 64 KiB bodies, OpenAPI at /docs. Create the app with `{ bodyParser: false, bufferLogs: true }`.
  */
 export function configureHttpApp(app: INestApplication): INestApplication {
   const express = app as NestExpressApplication;
@@ -22,5 +23,6 @@ export function configureHttpApp(app: INestApplication): INestApplication {
   express.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
   express.useGlobalPipes(createValidationPipe());
   express.useGlobalFilters(new ProblemDetailsFilter());
+  setupOpenApi(app);
   return app;
 }

@@ -1,0 +1,43 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { NAME_PATTERN, PRODUCT_LIMITS } from '../../domain/product.js';
+import { NAME_MESSAGE } from './create-product.request.dto.js';
+
+/** Unlike @IsOptional(), lets only an absent field through: `null` is a bad value, not "unchanged". */
+const IfPresent = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
+
+/** A partial update: the fields given change, the others stay. At least one is required; the sku never changes. */
+export class UpdateProductRequestDto {
+  @ApiPropertyOptional({ example: 'Mechanical keyboard (brown switches)', minLength: 1, maxLength: PRODUCT_LIMITS.nameMaxLength })
+  @IfPresent()
+  @IsString()
+  @MaxLength(PRODUCT_LIMITS.nameMaxLength)
+  @Matches(NAME_PATTERN, { message: NAME_MESSAGE })
+  name?: string;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'Price in integer cents. A different price is announced as ProductPriceChangedV1.',
+    example: 7999,
+    minimum: PRODUCT_LIMITS.minPriceCents,
+    maximum: PRODUCT_LIMITS.maxPriceCents,
+  })
+  @IfPresent()
+  @IsInt()
+  @Min(PRODUCT_LIMITS.minPriceCents)
+  @Max(PRODUCT_LIMITS.maxPriceCents)
+  priceCents?: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'Sets the units available to order (units reserved by open orders are not part of it).',
+    example: 40,
+    minimum: 0,
+    maximum: PRODUCT_LIMITS.maxStock,
+  })
+  @IfPresent()
+  @IsInt()
+  @Min(0)
+  @Max(PRODUCT_LIMITS.maxStock)
+  stock?: number;
+}

@@ -1,0 +1,2 @@
+export const PRODUCT_REPOSITORY = Symbol('ProductRepository');
+export const RESERVATION_REPOSITORY = Symbol('ReservationRepository');

@@ -1,0 +1,70 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Ip, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { CurrentUser, Public, type AuthenticatedUser } from '@shop/platform';
+import { LogIn } from '../application/commands/log-in/log-in.command.js';
+import { RegisterUser } from '../application/commands/register-user/register-user.command.js';
+import { GetUser } from '../application/queries/get-user/get-user.query.js';
+import { AccessTokenResponseDto } from './dto/access-token.response.dto.js';
+import { LogInRequestDto } from './dto/log-in.request.dto.js';
+import { RegisterUserRequestDto } from './dto/register-user.request.dto.js';
+import { UserResponseDto } from './dto/user.response.dto.js';
+import { throwAsProblem } from './identity-problems.js';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthHttpController {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly queryBus: QueryBus,
+  ) {}
+
+  @Public()
+  @Post('register')
+  @ApiOperation({ summary: 'Create a customer account' })
+  @ApiCreatedResponse({ type: UserResponseDto })
+  @ApiBadRequestResponse({ description: 'Invalid body (problem+json naming every bad field).' })
+  @ApiConflictResponse({ description: 'The email address is already taken (compared case-insensitively).' })
+  async register(@Body() body: RegisterUserRequestDto): Promise<UserResponseDto> {
+    const profile = await this.commandBus.execute(new RegisterUser(body.email, body.password, body.displayName)).catch(throwAsProblem);
+    return UserResponseDto.from(profile);
+  }
+
+  @Public()
+  @Post('login')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Exchange email and password for an access token',
+    description: 'Rate limited: after 5 failed attempts for one email, or 20 from one client address, within 15 minutes, the answer is 429 with Retry-After. A successful login clears the email’s count.',
+  })
+  @ApiOkResponse({ type: AccessTokenResponseDto })
+  @ApiBadRequestResponse({ description: 'Invalid body.' })
+  @ApiUnauthorizedResponse({ description: 'Wrong email or password (the same answer for both).' })
+  @ApiTooManyRequestsResponse({ description: 'Too many failed attempts; see the Retry-After header (seconds).' })
+  async logIn(@Body() body: LogInRequestDto, @Ip() clientAddress: string): Promise<AccessTokenResponseDto> {
+    const token = await this.commandBus.execute(new LogIn(body.email, body.password, clientAddress)).catch(throwAsProblem);
+    return AccessTokenResponseDto.from(token);
+  }
+
+  @Get('me')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'The account of the caller' })
+  @ApiOkResponse({ type: UserResponseDto })
+  @ApiUnauthorizedResponse({ description: 'Missing, invalid or expired token.' })
+  @ApiNotFoundResponse({ description: 'The token is valid but its user no longer exists.' })
+  async me(@CurrentUser() user: AuthenticatedUser): Promise<UserResponseDto> {
+    const profile = await this.queryBus.execute(new GetUser(user.id)).catch(throwAsProblem);
+    return UserResponseDto.from(profile);
+  }
+}

@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { UserRegisteredV1 } from '@shop/contracts';
+import { UnitOfWork } from '@shop/platform';
+import { EmailAddress } from '../../../domain/email-address.js';
+import { EmailAlreadyTakenError } from '../../../domain/identity.errors.js';
+import { PasswordPolicy } from '../../../domain/password-policy.js';
+import { User } from '../../../domain/user.js';
+import { PASSWORD_HASHER, USER_REPOSITORY } from '../../../identity.di-tokens.js';
+import type { PasswordHasher } from '../../ports/password-hasher.port.js';
+import type { UserRepository } from '../../ports/user.repository.port.js';
+import { toUserProfile, type UserProfile } from '../../user-profile.js';
+import { RegisterUser } from './register-user.command.js';
+
+@CommandHandler(RegisterUser)
+export class RegisterUserHandler implements ICommandHandler<RegisterUser> {
+  constructor(
+    private readonly uow: UnitOfWork,
+    @Inject(USER_REPOSITORY) private readonly users: UserRepository,
+    @Inject(PASSWORD_HASHER) private readonly hasher: PasswordHasher,
+  ) {}
+
+  async execute(command: RegisterUser): Promise<UserProfile> {
+    const email = EmailAddress.of(command.email);
+    PasswordPolicy.assertAcceptable(command.password);
+    const user = User.register({
+      id: randomUUID(),
+      email,
+      displayName: command.displayName,
+      passwordHash: await this.hasher.hash(command.password),
+      now: new Date(),
+    });
+
+    await this.uow.run(async (tx) => {
+      if (!(await this.users.insertIfEmailFree(user, tx))) throw new EmailAlreadyTakenError();
+      await tx.publish(UserRegisteredV1, { userId: user.id, email: user.email.value, displayName: user.displayName });
+    });
+    return toUserProfile(user);
+  }
+}

@@ -1,0 +1,3 @@
+export const USER_REPOSITORY = Symbol('UserRepository');
+export const PASSWORD_HASHER = Symbol('PasswordHasher');
+export const LOGIN_ATTEMPT_LIMITER = Symbol('LoginAttemptLimiter');

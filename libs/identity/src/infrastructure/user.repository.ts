@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { UnitOfWork, type Transaction } from '@shop/platform';
+import type { UserRepository } from '../application/ports/user.repository.port.js';
+import type { EmailAddress } from '../domain/email-address.js';
+import type { User } from '../domain/user.js';
+import { UserEntity } from './user.entity.js';
+import { UserMapper } from './user.mapper.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+@Injectable()
+export class TypeOrmUserRepository implements UserRepository {
+  constructor(private readonly uow: UnitOfWork) {}
+
+  async findById(id: string): Promise<User | null> {
+    // A token's subject is not necessarily a uuid; such a user simply does not exist here.
+    if (!UUID.test(id)) return null;
+    const row = await this.uow.manager.findOne(UserEntity, { where: { id } });
+    return row ? UserMapper.toDomain(row) : null;
+  }
+
+  async findByEmail(email: EmailAddress): Promise<User | null> {
+    const row = await this.uow.manager.findOne(UserEntity, { where: { email: email.value } });
+    return row ? UserMapper.toDomain(row) : null;
+  }
+
+  async insertIfEmailFree(user: User, tx: Transaction): Promise<boolean> {
+    const row = UserMapper.toPersistence(user);
+    // ON CONFLICT names the email only: any other violation (say, a duplicate id) still fails loudly.
+    const inserted: unknown[] = await tx.manager.query(
+      `INSERT INTO identity.users (id, email, display_name, password_hash, roles, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (email) DO NOTHING
+       RETURNING id`,
+      [row.id, row.email, row.displayName, row.passwordHash, row.roles, row.createdAt],
+    );
+    return inserted.length === 1;
+  }
+}

@@ -1,0 +1,44 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { CurrentUser, type AuthenticatedUser } from '@shop/platform';
+import { ListOrderPaymentsQuery } from '../application/queries/list-order-payments/list-order-payments.query.js';
+import { ListPaymentsRequestDto } from './dto/list-payments.request.dto.js';
+import { PaymentListResponseDto } from './dto/payment-list.response.dto.js';
+import { toProblem } from './payments.problems.js';
+
+@ApiTags('payments')
+@ApiBearerAuth()
+@Controller('payments')
+export class PaymentsHttpController {
+  constructor(private readonly queryBus: QueryBus) {}
+
+  @Get()
+  @ApiOperation({
+    summary: "List an order's payments",
+    description:
+      'For the customer who owns the order, or an admin. An order has at most one payment. ' +
+      "Someone else's order answers 404; an order without payments answers an empty list to anyone.",
+  })
+  @ApiOkResponse({ type: PaymentListResponseDto })
+  @ApiBadRequestResponse({ description: 'orderId missing or not a UUID, bad limit/offset, or an unknown query field (problem+json).' })
+  @ApiUnauthorizedResponse({ description: 'No valid bearer token (problem+json).' })
+  @ApiNotFoundResponse({ description: "The order's payments are not the caller's to see (problem+json)." })
+  async list(@Query() query: ListPaymentsRequestDto, @CurrentUser() user: AuthenticatedUser): Promise<PaymentListResponseDto> {
+    const viewer = { id: user.id, isAdmin: user.roles.includes('admin') };
+    try {
+      const page = await this.queryBus.execute(new ListOrderPaymentsQuery(query.orderId, viewer, query.limit, query.offset));
+      return PaymentListResponseDto.from(page);
+    } catch (error) {
+      throw toProblem(error);
+    }
+  }
+}

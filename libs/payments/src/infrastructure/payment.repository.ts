@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { UnitOfWork, type Transaction } from '@shop/platform';
+import type { PaymentRepository } from '../application/ports/payment.repository.port.js';
+import type { Payment } from '../domain/payment.js';
+import { PaymentEntity } from './payment.entity.js';
+import { PaymentMapper } from './payment.mapper.js';
+
+@Injectable()
+export class TypeOrmPaymentRepository implements PaymentRepository {
+  constructor(private readonly uow: UnitOfWork) {}
+
+  async lockOrder(tx: Transaction, orderId: string): Promise<void> {
+    // A transaction-scoped advisory lock: released by commit or rollback, and it needs no row to exist yet.
+    await tx.manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`payments.order:${orderId}`]);
+  }
+
+  async findByOrderId(orderId: string, tx?: Transaction): Promise<Payment | undefined> {
+    const row = await (tx?.manager ?? this.uow.manager).findOneBy(PaymentEntity, { orderId });
+    return row ? PaymentMapper.toDomain(row) : undefined;
+  }
+
+  async add(tx: Transaction, payment: Payment): Promise<void> {
+    await tx.manager.insert(PaymentEntity, PaymentMapper.toPersistence(payment));
+  }
+
+  async save(tx: Transaction, payment: Payment): Promise<void> {
+    const { id, status, declineReason, updatedAt } = PaymentMapper.toPersistence(payment);
+    await tx.manager.update(PaymentEntity, { id }, { status, declineReason, updatedAt });
+  }
+}

@@ -1,0 +1,71 @@
+import type { INestApplication, Type } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { IS_PUBLIC } from '../auth/decorators.js';
+
+const PROBLEM_SCHEMA = {
+  type: 'object',
+  required: ['type', 'title', 'status', 'detail'],
+  properties: {
+    type: { type: 'string', format: 'uri-reference' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    errors: {
+      type: 'array',
+      items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } },
+    },
+  },
+};
+
+/**
+ * Swagger UI at /docs and the document at /docs-json. Every error answer is described as
+ * application/problem+json, and every route not marked @Public() as needing a bearer token.
+ */
+export function setupOpenApi(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Shop API')
+    .setDescription('A modular monolith with a strangler facade. Errors are RFC 9457 problem details; money is integer cents.')
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT (RS256)' })
+    .addGlobalResponse({ status: 400, description: 'invalid input (problem+json, `errors` names every bad field)' })
+    .addGlobalResponse({ status: 413, description: 'body over 64 KiB' })
+    .addGlobalResponse({ status: 500, description: 'unexpected error (no details leaked)' })
+    .build();
+  const document = SwaggerModule.createDocument(app, config, {
+    operationIdFactory: (controllerKey, methodKey) => `${controllerKey}_${methodKey}`,
+  });
+  securePrivateOperations(app, document);
+  describeErrorsAsProblems(document);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', useGlobalPrefix: false });
+  return document;
+}
+
+/** Adds the bearer requirement to every operation whose handler is not @Public(). */
+function securePrivateOperations(app: INestApplication, document: OpenAPIObject): void {
+  const controllers = new Map<string, Type>();
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const { metatype } of module.controllers.values()) if (metatype) controllers.set(metatype.name, metatype as Type);
+  }
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item) as Array<{ operationId?: string; security?: unknown[] }>) {
+      const [controllerName = '', methodName = ''] = operation.operationId?.split('_') ?? [];
+      const controller = controllers.get(controllerName);
+      const handler = controller?.prototype[methodName] as object | undefined;
+      const isPublic = controller && handler && (Reflect.getMetadata(IS_PUBLIC, handler) || Reflect.getMetadata(IS_PUBLIC, controller));
+      if (!isPublic) operation.security = [{ bearer: [] }];
+    }
+  }
+}
+
+/** Error responses (4xx/5xx) carry application/problem+json with the ProblemDetails schema. */
+function describeErrorsAsProblems(document: OpenAPIObject): void {
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ProblemDetails: PROBLEM_SCHEMA } };
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item) as Array<{ responses?: Record<string, { content?: unknown }> }>) {
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        if (Number(status) >= 400) response.content = { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } };
+      }
+    }
+  }
+}
