@@ -55,13 +55,29 @@ describe('npm start: the built monolith as a process (embedded PGlite)', () => {
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('starts with no server configured, answers ready, and stops cleanly on SIGTERM', async () => {
+  it('starts with no server configured, serves the shop, stops on SIGTERM, and keeps its data across restarts', async () => {
     const port = await freePort();
-    const app = new MonolithProcess({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info' });
-    await waitUntilReady(port, app);
-    expect(await app.stop('SIGTERM')).toBe(0);
-    expect(app.output.join('')).toMatch(/"level":30[^\n]*Nest application successfully started/);
-  }, 90_000);
+    const api = (path: string, init?: RequestInit) =>
+      fetch(`http://127.0.0.1:${port}/api/v1${path}`, { ...init, headers: { 'Content-Type': 'application/json' } });
+    const credentials = JSON.stringify({ email: 'restart@shop.test', password: 'long enough secret' });
+
+    const first = new MonolithProcess({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info' });
+    await waitUntilReady(port, first);
+    expect((await api('/auth/register', { method: 'POST', body: credentials })).status).toBe(201);
+    const products = (await (await api('/products')).json()) as { total: number };
+    expect(products.total).toBeGreaterThan(0); // development seeds a demo catalog
+    expect(await first.stop('SIGTERM')).toBe(0);
+    const firstLog = first.output.join('');
+    expect(firstLog).toMatch(/"level":30[^\n]*Nest application successfully started/);
+    expect(firstLog).toMatch(/generated password/);
+
+    const second = new MonolithProcess({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info' });
+    await waitUntilReady(port, second);
+    expect((await api('/auth/login', { method: 'POST', body: credentials })).status).toBe(200);
+    expect(((await (await api('/products')).json()) as { total: number }).total).toBe(products.total);
+    expect(await second.stop('SIGTERM')).toBe(0);
+    expect(second.output.join('')).not.toMatch(/generated password/);
+  }, 120_000);
 
   it('refuses to start on a bad configuration, naming each bad variable', async () => {
     const app = new MonolithProcess({ PORT: 'eighty', STRANGLER_ORDERING: 'sideways', DATA_DIR: dataDir });

@@ -12,14 +12,13 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { Public, Roles, validationProblem } from '@shop/platform';
+import { PageQuery, Public, Roles, validationProblem } from '@shop/platform';
 import { CreateProduct } from '../application/commands/create-product/create-product.command.js';
 import { UpdateProduct } from '../application/commands/update-product/update-product.command.js';
 import { GetProduct } from '../application/queries/get-product/get-product.query.js';
 import { ListProducts } from '../application/queries/list-products/list-products.query.js';
 import { rethrowAsProblem } from './catalog-problems.js';
 import { CreateProductRequestDto } from './dto/create-product.request.dto.js';
-import { ListProductsRequestDto } from './dto/list-products.request.dto.js';
 import { ProductPageResponseDto, ProductResponseDto } from './dto/product.response.dto.js';
 import { UpdateProductRequestDto } from './dto/update-product.request.dto.js';
 
@@ -39,7 +38,7 @@ export class ProductsHttpController {
   @ApiOperation({ summary: 'List products', description: 'Public. Ordered by sku, then id; paged with limit (1..100, default 20) and offset (>= 0).' })
   @ApiOkResponse({ type: ProductPageResponseDto })
   @ApiBadRequestResponse({ description: 'limit or offset out of range or not a whole number.' })
-  list(@Query() query: ListProductsRequestDto): Promise<ProductPageResponseDto> {
+  list(@Query() query: PageQuery): Promise<ProductPageResponseDto> {
     return this.queryBus.execute(new ListProducts(query.limit, query.offset));
   }
 

@@ -6,7 +6,7 @@ export const PAGE_LIMITS = { defaultLimit: 20, maxLimit: 100 } as const;
 
 /** `?limit=` (1..100, default 20) and `?offset=` (>= 0, default 0), as every list of the API takes them. */
 export class PageQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: PAGE_LIMITS.maxLimit, default: PAGE_LIMITS.defaultLimit })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: PAGE_LIMITS.maxLimit, default: PAGE_LIMITS.defaultLimit })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -14,7 +14,7 @@ export class PageQuery {
   @Max(PAGE_LIMITS.maxLimit)
   limit: number = PAGE_LIMITS.defaultLimit;
 
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
