@@ -2,10 +2,20 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { TokenService } from '@shop/platform';
-import { createTestApp, createTestDatabase, testConfig, type TestDatabase } from '@shop/platform/testing';
+import {
+  createTestApp,
+  createTestDatabase,
+  deleteAmqpNamespace,
+  TEST_AMQP_URL,
+  testAmqpNamespace,
+  testConfig,
+  testTransport,
+  type TestDatabase,
+} from '@shop/platform/testing';
 import { MonolithModule } from '../../src/monolith.module.js';
 
 export const ADMIN_EMAIL = 'admin@shop.test';
+export const CONTEXTS = ['identity', 'catalog', 'ordering', 'payments'];
 export const ADMIN_PASSWORD = 'admin-password-123';
 
 export interface ShopUnderTest {
@@ -16,13 +26,23 @@ export interface ShopUnderTest {
   close: () => Promise<void>;
 }
 
+export interface ShopOptions {
+  database?: 'postgres' | 'pglite';
+  /** Integration events in-process or over the real RabbitMQ (default: SHOP_TEST_TRANSPORT). */
+  transport?: 'amqp' | 'in-process';
+  env?: Record<string, string>;
+}
+
 /**
  * The whole monolith on a fresh database of the real PostgreSQL server (or on in-memory PGlite
- * with `{ database: 'pglite' }`), configured like production but with silent logs.
+ * with `{ database: 'pglite' }`), with events in-process or over RabbitMQ under a namespace of its
+ * own, configured like production but with silent logs.
  */
-export async function startShop(options: { database?: 'postgres' | 'pglite'; env?: Record<string, string> } = {}): Promise<ShopUnderTest> {
+export async function startShop(options: ShopOptions = {}): Promise<ShopUnderTest> {
   const database: TestDatabase | undefined = options.database === 'pglite' ? undefined : await createTestDatabase('shop');
-  const config = testConfig({ DATABASE_URL: database?.url, ADMIN_EMAIL, ADMIN_PASSWORD, ...options.env });
+  const amqpNamespace = (options.transport ?? testTransport()) === 'amqp' ? testAmqpNamespace('shop') : undefined;
+  const broker = amqpNamespace ? { AMQP_URL: TEST_AMQP_URL, AMQP_NAMESPACE: amqpNamespace } : {};
+  const config = testConfig({ DATABASE_URL: database?.url, ADMIN_EMAIL, ADMIN_PASSWORD, ...broker, ...options.env });
   const app = await createTestApp([MonolithModule.forRoot(config)]);
   const tokens = app.get(TokenService);
   return {
@@ -32,6 +52,7 @@ export async function startShop(options: { database?: 'postgres' | 'pglite'; env
     close: async () => {
       await app.close();
       await database?.drop();
+      if (amqpNamespace) await deleteAmqpNamespace(amqpNamespace, { contexts: CONTEXTS });
     },
   };
 }

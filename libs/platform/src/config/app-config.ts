@@ -18,6 +18,8 @@ export interface AppConfig {
   orderServicePort: number;
   database: DatabaseConfig;
   amqpUrl: string | undefined;
+  /** Prefix of every exchange and queue name (see AmqpNames). */
+  amqpNamespace: string;
   /** Absolute path, or IN_MEMORY. */
   dataDir: string;
   jwt: { privateKey: string | undefined; publicKey: string | undefined };
@@ -51,6 +53,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     orderServicePort: raw.ORDER_SERVICE_PORT,
     database: raw.DATABASE_URL ? { kind: 'postgres', url: raw.DATABASE_URL } : { kind: 'pglite', dataDir },
     amqpUrl: raw.AMQP_URL,
+    amqpNamespace: raw.AMQP_NAMESPACE,
     dataDir,
     jwt: { privateKey: raw.JWT_PRIVATE_KEY, publicKey: raw.JWT_PUBLIC_KEY },
     admin: { email: (raw.ADMIN_EMAIL ?? 'admin@example.com').toLowerCase(), password: raw.ADMIN_PASSWORD },

@@ -32,6 +32,11 @@ export const configSchema = z.object({
   ORDER_SERVICE_PORT: port.default(3001),
   DATABASE_URL: url(['postgres', 'postgresql']),
   AMQP_URL: url(['amqp', 'amqps']),
+  AMQP_NAMESPACE: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'must be 1-41 lower-case letters, digits or dashes')
+    .default('shop'),
   DATA_DIR: z.string().trim().min(1, 'must not be empty').default('.data'),
   JWT_PRIVATE_KEY: pem('PRIVATE KEY'),
   JWT_PUBLIC_KEY: pem('PUBLIC KEY'),

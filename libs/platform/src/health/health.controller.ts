@@ -2,6 +2,9 @@ import { Controller, Get, Inject, VERSION_NEUTRAL } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthIndicatorFunction } from '@nestjs/terminus';
 import { Public } from '../auth/decorators.js';
 import { DatabaseConnector } from '../database/database-connector.js';
+import { MESSAGE_TRANSPORT, type MessageTransport } from '../messaging/message-transport.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/app-config.js';
 
 const PROBE_TIMEOUT_MS = 2000;
 
@@ -12,6 +15,8 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     @Inject(DatabaseConnector) private readonly database: DatabaseConnector,
+    @Inject(MESSAGE_TRANSPORT) private readonly transport: MessageTransport,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** The process runs and answers: nothing else is checked, so a slow database never restarts it. */
@@ -25,7 +30,9 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([this.indicator('database', () => this.database.ping())]);
+    const checks = [this.indicator('database', () => this.database.ping())];
+    if (this.config.amqpUrl) checks.push(this.indicator('broker', () => this.transport.ready()));
+    return this.health.check(checks);
   }
 
   private indicator(name: string, check: () => Promise<void>): HealthIndicatorFunction {

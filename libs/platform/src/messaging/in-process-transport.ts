@@ -20,6 +20,8 @@ export class InProcessTransport implements MessageTransport {
     this.subscriptions.push(subscription);
   }
 
+  async ready(): Promise<void> {}
+
   async close(): Promise<void> {
     this.subscriptions.length = 0;
   }

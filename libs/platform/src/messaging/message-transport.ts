@@ -14,10 +14,23 @@ export interface Subscription {
  * broker; RabbitMQ when AMQP_URL is set. Context code never sees which.
  */
 export interface MessageTransport {
-  /** Delivers (or hands to the broker) each envelope in order; one entry per envelope, null when it succeeded. */
+  /**
+   * Delivers (or hands to the broker) each envelope in order; one entry per envelope, null when it
+   * succeeded. TransportUnavailableError means "not now, through no fault of the message".
+   */
   publish(envelopes: MessageEnvelope[]): Promise<Array<Error | null>>;
   subscribe(subscription: Subscription): Promise<void>;
+  /** Resolves when the transport can carry messages; the readiness probe. */
+  ready(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The broker cannot take messages now (disconnected); retried without counting against the message. */
+export class TransportUnavailableError extends Error {
+  constructor(message = 'the message broker is not connected') {
+    super(message);
+    this.name = 'TransportUnavailableError';
+  }
 }
 
 export const MESSAGE_TRANSPORT = Symbol('MESSAGE_TRANSPORT');

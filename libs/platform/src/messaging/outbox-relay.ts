@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { MessageEnvelope } from '@shop/contracts';
-import type { MessageTransport } from './message-transport.js';
+import { TransportUnavailableError, type MessageTransport } from './message-transport.js';
 
 interface OutboxRow {
   position: string;
@@ -92,6 +92,7 @@ export class OutboxRelay {
 
   /** Publishes until nothing is due. Exposed for tests and shutdown. */
   async drain(): Promise<number> {
+    if (!(await this.transport.ready().then(() => true, () => false))) return 0; // the broker is away: the outbox keeps it all
     let total = 0;
     for (;;) {
       const rows = await this.claim();
@@ -130,6 +131,7 @@ export class OutboxRelay {
   }
 
   private async fail(row: OutboxRow, error: Error): Promise<void> {
+    if (error instanceof TransportUnavailableError) return this.postpone(row);
     const dead = row.attempts >= this.options.maxAttempts;
     await this.dataSource.query(
       `UPDATE "${this.schema}".outbox
@@ -140,6 +142,14 @@ export class OutboxRelay {
     const log = { messageId: row.id, type: row.type, attempts: row.attempts, err: error };
     if (dead) this.logger.error(log, 'message set aside as dead after its last attempt');
     else this.logger.warn(log, 'message delivery failed; will retry');
+  }
+
+  /** The broker is away: give the claim back without counting the attempt; the poll picks it up again. */
+  private async postpone(row: OutboxRow): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE "${this.schema}".outbox SET attempts = attempts - 1, available_at = now() + make_interval(secs => $2::double precision / 1000) WHERE id = $1`,
+      [row.id, this.options.pollIntervalMs],
+    );
   }
 }
 

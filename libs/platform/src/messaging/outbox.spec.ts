@@ -162,6 +162,7 @@ describe('transactional outbox and inbox (PostgreSQL)', () => {
         return envelopes.map(() => null);
       },
       subscribe: async () => undefined,
+      ready: async () => undefined,
       close: async () => undefined,
     };
     const producer = new UnitOfWork('producer', producerSource, () => undefined);

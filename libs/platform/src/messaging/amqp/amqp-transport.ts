@@ -1,0 +1,135 @@
+import { Logger } from '@nestjs/common';
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import type { MessageEnvelope } from '@shop/contracts';
+import { routingKeyOf } from '@shop/contracts';
+import { TransportUnavailableError, type MessageTransport, type Subscription } from '../message-transport.js';
+import type { AmqpConnection } from './amqp-connection.js';
+import { fromAmqpMessage, MalformedMessageError, toAmqpMessage } from './amqp-envelope.js';
+import { HEADERS, type AmqpNames } from './amqp-names.js';
+
+export interface ConsumerOptions {
+  /** Unacknowledged deliveries per consumer channel. */
+  prefetch: number;
+  /** Waits before the 2nd, 3rd … delivery of a failing message; after the last, it is dead-lettered. */
+  retryDelaysMs: number[];
+}
+
+export const DEFAULT_CONSUMER_OPTIONS: ConsumerOptions = { prefetch: 16, retryDelaysMs: [250, 1000, 4000, 16000] };
+
+/**
+ * Integration events over RabbitMQ. Publishing: persistent messages on a confirm channel, all
+ * confirms of a batch awaited together (pipelined). Consuming: one durable queue per context,
+ * manual ack only after the handler's transaction (with its inbox row) committed, bounded prefetch;
+ * a failing delivery waits in the retry queue with back-off, and after the last attempt goes to the
+ * context's dead-letter queue with the error in its headers.
+ */
+export class AmqpTransport implements MessageTransport {
+  private readonly logger = new Logger('AmqpTransport');
+
+  constructor(
+    private readonly connection: AmqpConnection,
+    private readonly names: AmqpNames,
+    private readonly options: ConsumerOptions = DEFAULT_CONSUMER_OPTIONS,
+  ) {}
+
+  /** Declares the events exchange now and after every reconnect. */
+  async start(): Promise<void> {
+    await this.connection.addSetup(async (connection) => {
+      const channel = await connection.createChannel();
+      await channel.assertExchange(this.names.eventsExchange, 'topic', { durable: true });
+      await channel.close();
+    });
+  }
+
+  async publish(envelopes: MessageEnvelope[]): Promise<Array<Error | null>> {
+    if (!this.connection.isConnected) return envelopes.map(() => new TransportUnavailableError());
+    const confirms = envelopes.map((envelope) => {
+      const { content, options } = toAmqpMessage(envelope);
+      return this.connection.publish(this.names.eventsExchange, routingKeyOf(envelope), content, options);
+    });
+    const outcomes = await Promise.allSettled(confirms);
+    return outcomes.map((outcome) => (outcome.status === 'fulfilled' ? null : asError(outcome.reason)));
+  }
+
+  async subscribe(subscription: Subscription): Promise<void> {
+    await this.connection.addSetup((connection) => this.consume(connection, subscription));
+  }
+
+  async ready(): Promise<void> {
+    if (!this.connection.isConnected) throw new TransportUnavailableError();
+  }
+
+  async close(): Promise<void> {
+    await this.connection.close();
+  }
+
+  private async consume(connection: ChannelModel, subscription: Subscription): Promise<void> {
+    const channel = await connection.createChannel();
+    await this.declareConsumerTopology(channel, subscription);
+    await channel.prefetch(this.options.prefetch);
+    await channel.consume(this.names.consumerQueue(subscription.queue), (message) => {
+      if (message) void this.deliver(channel, subscription, message);
+    });
+  }
+
+  private async declareConsumerTopology(channel: Channel, { queue: context, routingKeys }: Subscription): Promise<void> {
+    const queue = this.names.consumerQueue(context);
+    const deadLetters = this.names.deadLetterExchange(context);
+    await channel.assertExchange(this.names.eventsExchange, 'topic', { durable: true });
+    await channel.assertExchange(deadLetters, 'fanout', { durable: true });
+    await channel.assertQueue(this.names.deadLetterQueue(context), { durable: true });
+    await channel.bindQueue(this.names.deadLetterQueue(context), deadLetters, '');
+    // Messages the broker itself rejects (nack without requeue) also end up dead-lettered.
+    await channel.assertQueue(queue, { durable: true, arguments: { 'x-dead-letter-exchange': deadLetters } });
+    await channel.assertQueue(this.names.retryQueue(context), {
+      durable: true,
+      arguments: { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': queue },
+    });
+    for (const key of routingKeys) await channel.bindQueue(queue, this.names.eventsExchange, key);
+  }
+
+  private async deliver(channel: Channel, subscription: Subscription, message: ConsumeMessage): Promise<void> {
+    let failure: Error | undefined;
+    try {
+      await subscription.handle(fromAmqpMessage(message));
+    } catch (error) {
+      failure = asError(error);
+    }
+    if (failure) await this.retryOrDeadLetter(channel, subscription.queue, message, failure);
+    else safely(() => channel.ack(message));
+  }
+
+  /** Re-publishes the failed delivery to wait (or to die) before acking it, so it is never lost. */
+  private async retryOrDeadLetter(channel: Channel, context: string, message: ConsumeMessage, error: Error): Promise<void> {
+    const attempts = Number(message.properties.headers?.[HEADERS.attempts] ?? 1);
+    const delay = error instanceof MalformedMessageError ? undefined : this.options.retryDelaysMs[attempts - 1];
+    const headers = { ...message.properties.headers, [HEADERS.attempts]: attempts + 1, [HEADERS.lastError]: error.message.slice(0, 1000) };
+    const options = { ...message.properties, headers, persistent: true };
+    try {
+      if (delay === undefined) {
+        await this.connection.publish(this.names.deadLetterExchange(context), '', message.content, options);
+        this.logger.error({ err: error, messageId: message.properties.messageId, attempts }, 'message dead-lettered');
+      } else {
+        await this.connection.publish('', this.names.retryQueue(context), message.content, { ...options, expiration: String(delay) });
+        this.logger.warn({ err: error, messageId: message.properties.messageId, attempts, retryInMs: delay }, 'message handling failed; will retry');
+      }
+      channel.ack(message);
+    } catch (republishError) {
+      // Could not park it: leave it to the broker to redeliver (the inbox absorbs any repeat).
+      this.logger.warn({ err: republishError }, 'could not schedule a retry; requeueing');
+      safely(() => channel.nack(message, false, true));
+    }
+  }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function safely(action: () => void): void {
+  try {
+    action();
+  } catch {
+    // the channel is gone; the broker redelivers unacked messages on its own
+  }
+}
