@@ -101,16 +101,20 @@ export class AmqpTransport implements MessageTransport {
 
   /** Re-publishes the failed delivery to wait (or to die) before acking it, so it is never lost. */
   private async retryOrDeadLetter(channel: Channel, context: string, message: ConsumeMessage, error: Error): Promise<void> {
+    // The attempt this delivery was; a retried copy carries the number of the next one.
     const attempts = Number(message.properties.headers?.[HEADERS.attempts] ?? 1);
     const delay = error instanceof MalformedMessageError ? undefined : this.options.retryDelaysMs[attempts - 1];
-    const headers = { ...message.properties.headers, [HEADERS.attempts]: attempts + 1, [HEADERS.lastError]: error.message.slice(0, 1000) };
-    const options = { ...message.properties, headers, persistent: true };
+    const withHeaders = (attempt: number) => ({
+      ...message.properties,
+      persistent: true,
+      headers: { ...message.properties.headers, [HEADERS.attempts]: attempt, [HEADERS.lastError]: error.message.slice(0, 1000) },
+    });
     try {
       if (delay === undefined) {
-        await this.connection.publish(this.names.deadLetterExchange(context), '', message.content, options);
+        await this.connection.publish(this.names.deadLetterExchange(context), '', message.content, withHeaders(attempts));
         this.logger.error({ err: error, messageId: message.properties.messageId, attempts }, 'message dead-lettered');
       } else {
-        await this.connection.publish('', this.names.retryQueue(context), message.content, { ...options, expiration: String(delay) });
+        await this.connection.publish('', this.names.retryQueue(context), message.content, { ...withHeaders(attempts + 1), expiration: String(delay) });
         this.logger.warn({ err: error, messageId: message.properties.messageId, attempts, retryInMs: delay }, 'message handling failed; will retry');
       }
       channel.ack(message);

@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import amqp from 'amqplib';
+import type { DataSource } from 'typeorm';
+import { messageType, type MessageEnvelope } from '@shop/contracts';
+import { DatabaseConnector } from '../../database/database-connector.js';
+import { createTestDatabase, type TestDatabase } from '../../testing/test-database.js';
+import { deleteAmqpNamespace, TEST_AMQP_URL, testAmqpNamespace } from '../../testing/test-broker.js';
+import { TcpProxy } from '../../testing/tcp-proxy.js';
+import { inboxSubscription } from '../inbox-consumer.js';
+import { OnIntegrationEvent } from '../on-integration-event.decorator.js';
+import { outboxInboxMigration } from '../outbox-inbox.migration.js';
+import { DEFAULT_RELAY_OPTIONS, OutboxRelay } from '../outbox-relay.js';
+import { UnitOfWork, type Transaction } from '../unit-of-work.js';
+import { AmqpConnection } from './amqp-connection.js';
+import { AmqpNames, HEADERS } from './amqp-names.js';
+import { AmqpTransport } from './amqp-transport.js';
+import { RpcClient, RpcServer, RpcUnavailableError, type ReplyMode } from './rpc.js';
+
+interface Pinged {
+  n: number;
+}
+const Pinged = messageType<Pinged>('probe.Pinged', 1);
+
+class PingCounter {
+  failing = false;
+
+  @OnIntegrationEvent(Pinged)
+  async count(event: Pinged, tx: Transaction): Promise<void> {
+    if (this.failing) throw new Error(`cannot handle ping ${event.n}`);
+    await tx.manager.query('INSERT INTO consumer.effects (n) VALUES ($1)', [event.n]);
+  }
+}
+
+class CreateEffects1763700000001 {
+  async up(queryRunner: { query(sql: string): Promise<unknown> }): Promise<void> {
+    await queryRunner.query('CREATE TABLE consumer.effects (id serial PRIMARY KEY, n integer NOT NULL)');
+  }
+  async down(): Promise<void> {}
+}
+
+const envelopeOf = (n: number): MessageEnvelope<Pinged> => ({
+  messageId: randomUUID(),
+  type: Pinged.type,
+  version: Pinged.version,
+  occurredAt: new Date().toISOString(),
+  correlationId: 'amqp-spec',
+  causationId: null,
+  payload: { n },
+});
+
+async function waitFor(condition: () => Promise<boolean> | boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('RabbitMQ transport against the real broker', () => {
+  let database: TestDatabase;
+  let connector: DatabaseConnector;
+  let producerSource: DataSource;
+  let consumerSource: DataSource;
+  let proxy: TcpProxy;
+  let namespace: string;
+  let names: AmqpNames;
+  let connection: AmqpConnection;
+  let transport: AmqpTransport;
+  const counter = new PingCounter();
+
+  beforeAll(async () => {
+    database = await createTestDatabase('amqp');
+    connector = new DatabaseConnector({ kind: 'postgres', url: database.url });
+    producerSource = await connector.open({ schema: 'producer', entities: [], migrations: [outboxInboxMigration('producer')] });
+    consumerSource = await connector.open({ schema: 'consumer', entities: [], migrations: [outboxInboxMigration('consumer'), CreateEffects1763700000001] });
+
+    const broker = new URL(TEST_AMQP_URL);
+    proxy = await TcpProxy.start({ host: broker.hostname, port: Number(broker.port || 5672) });
+    namespace = testAmqpNamespace('amqp');
+    names = new AmqpNames(namespace);
+    connection = new AmqpConnection(proxy.rewrite(TEST_AMQP_URL));
+    await connection.start();
+    await connection.waitUntilConnected(5000);
+    transport = new AmqpTransport(connection, names, { prefetch: 8, retryDelaysMs: [50, 100] });
+    await transport.start();
+    await transport.subscribe(inboxSubscription(new UnitOfWork('consumer', consumerSource, () => undefined), [counter]));
+  });
+
+  afterAll(async () => {
+    await transport.close();
+    await proxy.stop();
+    await connector.close();
+    await database.drop();
+    await deleteAmqpNamespace(namespace, { contexts: ['consumer'], services: ['echo', 'nobody'] });
+  });
+
+  beforeEach(async () => {
+    counter.failing = false;
+    await producerSource.query('TRUNCATE producer.outbox');
+    await consumerSource.query('TRUNCATE consumer.effects, consumer.inbox');
+  });
+
+  const effects = async (): Promise<number[]> => (await consumerSource.query('SELECT n FROM consumer.effects ORDER BY n')).map((row: { n: number }) => row.n);
+
+  it('carries an event from the outbox to the consumer', async () => {
+    const relay = new OutboxRelay('producer', producerSource, transport, DEFAULT_RELAY_OPTIONS);
+    await new UnitOfWork('producer', producerSource, () => undefined).run((tx) => tx.publish(Pinged, { n: 1 }));
+    expect(await relay.drain()).toBe(1);
+    await waitFor(async () => (await effects()).length === 1);
+    expect(await effects()).toEqual([1]);
+  });
+
+  it('delivers an event committed while the broker was unreachable once it is back, and reconnects by itself', async () => {
+    const relay = new OutboxRelay('producer', producerSource, transport, { ...DEFAULT_RELAY_OPTIONS, pollIntervalMs: 100 });
+    const producer = new UnitOfWork('producer', producerSource, () => relay.wake());
+    relay.start();
+    proxy.cut();
+    await waitFor(() => !connection.isConnected, 5000, 'disconnect noticed');
+    await expect(transport.ready()).rejects.toThrow('not connected');
+
+    await producer.run((tx) => tx.publish(Pinged, { n: 2 }));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await effects()).toEqual([]);
+    const [waiting] = await producerSource.query('SELECT published_at, attempts FROM producer.outbox');
+    expect(waiting).toEqual({ published_at: null, attempts: 0 }); // kept, and not counted against the message
+
+    proxy.restore();
+    await waitFor(async () => (await effects()).length === 1, 15_000, 'delivery after reconnect');
+    await relay.stop();
+    expect(await effects()).toEqual([2]);
+    await expect(transport.ready()).resolves.toBeUndefined();
+  }, 30_000);
+
+  it('applies a message delivered twice only once', async () => {
+    const envelope = envelopeOf(3);
+    expect(await transport.publish([envelope, envelope])).toEqual([null, null]);
+    await waitFor(async () => (await effects()).length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // room for the second copy to be handled
+    expect(await effects()).toEqual([3]);
+    const inbox = await consumerSource.query('SELECT count(*)::int AS n FROM consumer.inbox WHERE message_id = $1', [envelope.messageId]);
+    expect(inbox).toEqual([{ n: 1 }]);
+  });
+
+  it('retries a failing handler, then dead-letters the message with its error and attempts', async () => {
+    counter.failing = true;
+    const envelope = envelopeOf(4);
+    await transport.publish([envelope]);
+
+    const inspector = await amqp.connect(TEST_AMQP_URL);
+    try {
+      const channel = await inspector.createChannel();
+      let dead: amqp.GetMessage | false = false;
+      await waitFor(async () => (dead = await channel.get(names.deadLetterQueue('consumer'), { noAck: true })) !== false, 5000, 'dead letter');
+      const message = dead as unknown as amqp.GetMessage;
+      expect(message.properties.messageId).toBe(envelope.messageId);
+      expect(message.properties.headers?.[HEADERS.attempts]).toBe(3);
+      expect(message.properties.headers?.[HEADERS.lastError]).toBe('cannot handle ping 4');
+      expect(JSON.parse(message.content.toString())).toEqual({ n: 4 });
+    } finally {
+      await inspector.close();
+    }
+    expect(await effects()).toEqual([]);
+  });
+
+  it('understands a message published by a non-Nest producer (plain AMQP properties and headers)', async () => {
+    const raw = await amqp.connect(TEST_AMQP_URL);
+    try {
+      const channel = await raw.createConfirmChannel();
+      channel.publish(names.eventsExchange, 'probe.Pinged.v1', Buffer.from(JSON.stringify({ n: 5 })), {
+        messageId: randomUUID(),
+        type: 'probe.Pinged',
+        contentType: 'application/json',
+        persistent: true,
+        headers: { [HEADERS.version]: 1 },
+      });
+      await channel.waitForConfirms();
+    } finally {
+      await raw.close();
+    }
+    await waitFor(async () => (await effects()).length === 1);
+    expect(await effects()).toEqual([5]);
+  });
+
+  describe('request-reply', () => {
+    it.each<ReplyMode>(['queue', 'direct'])('answers calls with %s replies, matched to their callers', async (mode) => {
+      const server = new RpcServer(connection, names);
+      await server.serve('echo', async ({ payload, headers }) => ({ echoed: payload, requestId: headers['x-request-id'] }));
+      const client = new RpcClient(connection, names, `spec-${mode}`, mode);
+      await client.start();
+      const replies = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => client.call<{ echoed: number; requestId: string }>('echo', { route: 'echo', payload: i, headers: { 'x-request-id': `r${i}` } }, 2000)),
+      );
+      expect(replies).toEqual(Array.from({ length: 20 }, (_, i) => ({ echoed: i, requestId: `r${i}` })));
+      await client.close();
+    });
+
+    it('fails a call to a missing responder within its timeout', async () => {
+      const client = new RpcClient(connection, names, 'spec-timeout');
+      await client.start();
+      const started = Date.now();
+      const call = client.call('nobody', { route: 'anything', payload: null, headers: {} }, 300);
+      await expect(call).rejects.toMatchObject({ name: 'RpcUnavailableError', reason: 'timeout' });
+      expect(Date.now() - started).toBeLessThan(600);
+      await client.close();
+    });
+
+    it('fails at once, instead of hanging, while the broker is unreachable', async () => {
+      const client = new RpcClient(connection, names, 'spec-down');
+      await client.start();
+      proxy.cut();
+      await waitFor(() => !connection.isConnected, 5000, 'disconnect noticed');
+      const started = Date.now();
+      await expect(client.call('echo', { route: 'echo', payload: 1, headers: {} }, 5000)).rejects.toBeInstanceOf(RpcUnavailableError);
+      expect(Date.now() - started).toBeLessThan(100);
+      proxy.restore();
+      await connection.waitUntilConnected(15_000);
+      await client.close();
+    }, 30_000);
+  });
+});
