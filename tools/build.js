@@ -1,4 +1,4 @@
-// Compiles apps/ and libs/ to dist/ with swc (about a second); tests and fixtures are left out.
+// Compiles apps/, libs/ and tools/bench to dist/ with swc (about a second); tests and fixtures are left out.
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { transformFile } from '@swc/core';
@@ -16,7 +16,7 @@ const sources = (dir) =>
   });
 
 rmSync(outDir, { recursive: true, force: true });
-const files = ['apps', 'libs'].flatMap((folder) => sources(join(root, folder)));
+const files = ['apps', 'libs', 'tools/bench'].flatMap((folder) => sources(join(root, folder)));
 await Promise.all(
   files.map(async (file) => {
     const target = join(outDir, relative(root, file)).replace(/\.ts$/, '.js');

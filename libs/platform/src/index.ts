@@ -18,3 +18,7 @@ export * from './messaging/on-integration-event.decorator.js';
 export * from './messaging/bounded-context.module.js';
 export * from './http/pagination.js';
 export * from './http/uuid-or-404.pipe.js';
+export * from './messaging/messaging.module.js';
+export * from './messaging/amqp/amqp-connection.js';
+export * from './messaging/amqp/amqp-names.js';
+export * from './messaging/amqp/rpc.js';
