@@ -14,6 +14,7 @@ import {
   type MessageType,
 } from '@shop/contracts';
 import { dataSourceToken, MESSAGE_TRANSPORT, type MessageTransport } from '@shop/platform';
+import { testTransport } from '@shop/platform/testing';
 import { startShop, type ShopUnderTest } from './support/shop.js';
 
 interface Product {
@@ -97,11 +98,34 @@ describe('catalog', () => {
   const outboxOfType = async (key: 'orderId' | 'productId', value: string, type: MessageType<unknown>): Promise<OutboxRow[]> =>
     (await outbox(key, value)).filter((row) => row.type === type.type);
 
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
   /**
-   * Hands an envelope to the transport the way the ordering context's relay would. Delivery
-   * resolves once every subscriber is done; the catalog's inbox row proves its handler committed
-   * (other contexts' verdicts on these made-up orders are not this suite's concern).
+   * Hands an envelope to the transport the way the ordering context's relay would, and resolves once
+   * the catalog's inbox row proves its handler committed (other contexts' verdicts on these made-up
+   * orders are not this suite's concern). In-process, `publish` already waited for the handlers;
+   * over RabbitMQ it only waited for the broker, so the inbox is polled (every 20 ms, up to 3 s).
+   * A copy of an envelope handled before resolves at once: see `letCopiesArrive`.
    */
+  const handOver = async (envelope: MessageEnvelope): Promise<void> => {
+    const outcomes = await transport.publish([envelope]);
+    const deadline = Date.now() + 3000;
+    for (;;) {
+      const handled: unknown[] = await catalogDb.query('SELECT 1 FROM catalog.inbox WHERE message_id = $1', [envelope.messageId]);
+      if (handled.length > 0) return;
+      if (Date.now() > deadline) {
+        const published = outcomes.map((outcome) => (outcome ? outcome.message : 'ok')).join('; ');
+        throw new Error(`catalog did not handle ${envelope.type}.v${envelope.version} ${envelope.messageId} within 3000 ms (publish: ${published})`);
+      }
+      await sleep(20);
+    }
+  };
+
+  /** Over RabbitMQ, copies of an already handled envelope are still on their way: give them time to (not) act. */
+  const letCopiesArrive = async (): Promise<void> => {
+    if (testTransport() === 'amqp') await sleep(200);
+  };
+
   const deliver = async <P>(type: MessageType<P>, payload: P, messageId: string = randomUUID()): Promise<MessageEnvelope<P>> => {
     const envelope: MessageEnvelope<P> = {
       messageId,
@@ -112,9 +136,7 @@ describe('catalog', () => {
       causationId: null,
       payload,
     };
-    await transport.publish([envelope]);
-    const handled: unknown[] = await catalogDb.query('SELECT 1 FROM catalog.inbox WHERE message_id = $1', [messageId]);
-    expect(handled).toHaveLength(1);
+    await handOver(envelope);
     return envelope;
   };
 
@@ -482,7 +504,8 @@ describe('catalog', () => {
               { productId: a.id, quantity: 1 },
             ];
 
-      // deliver() fails unless every handler committed: a deadlock victim would not have.
+      // deliver() fails unless every handler committed: a deadlock victim would not have (in-process;
+      // over RabbitMQ it would be retried, and the totals below still prove nothing was lost or doubled).
       await Promise.all(orderIds.map((orderId, i) => place(orderId, linesFor(i))));
 
       const reserved = await Promise.all(orderIds.map(async (orderId) => (await outboxOfType('orderId', orderId, StockReservedV1)).length));
@@ -525,8 +548,9 @@ describe('catalog', () => {
       const orderId = randomUUID();
       const envelope = await place(orderId, [{ productId: product.id, quantity: 2 }]);
 
-      await transport.publish([envelope]);
-      await Promise.all([transport.publish([envelope]), transport.publish([envelope])]);
+      await handOver(envelope);
+      await Promise.all([handOver(envelope), handOver(envelope)]);
+      await letCopiesArrive();
 
       expect(await stockOf(product.id)).toBe(3);
       expect(await outbox('orderId', orderId)).toHaveLength(1);

@@ -62,7 +62,7 @@ describe.each(backends)('DatabaseConnector on $name', ({ setUp }) => {
     let config: DatabaseConfig;
     ({ config, tearDown } = await setUp());
     connector = new DatabaseConnector(config);
-  });
+  }, 60_000);
   afterEach(async () => {
     const dataSource = await connector.open({ schema: 'public', entities: [], migrations: [] });
     await dataSource.query('DROP SCHEMA IF EXISTS alpha CASCADE; DROP SCHEMA IF EXISTS beta CASCADE');
@@ -142,7 +142,7 @@ describe('DatabaseConnector on PGlite on disk', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 60_000); // two PGlite starts, one with initdb
 });
 
 describe('DatabaseConnector on PostgreSQL, two instances starting together', () => {
