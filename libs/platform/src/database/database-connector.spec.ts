@@ -62,6 +62,7 @@ describe.each(backends)('DatabaseConnector on $name', ({ setUp }) => {
     let config: DatabaseConfig;
     ({ config, tearDown } = await setUp());
     connector = new DatabaseConnector(config);
+    await connector.open({ schema: 'public', entities: [], migrations: [] }); // PGlite's initdb happens here
   }, 60_000);
   afterEach(async () => {
     const dataSource = await connector.open({ schema: 'public', entities: [], migrations: [] });
