@@ -17,6 +17,7 @@ export default {
   testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.e2e-spec.ts', '<rootDir>/tools/**/*.spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/__fixtures__/'],
   setupFiles: ['reflect-metadata'],
+  globalSetup: '<rootDir>/tools/jest-global-setup.js',
   // Integration suites talk to real servers on a shared 2-core machine; PGlite suites set their own, longer limits.
   testTimeout: 15_000,
 };

@@ -1,1 +1,1 @@
-export { OrderingModule } from './ordering.module.js';
+export { OrderingHttpModule, OrderingModule } from './ordering.module.js';

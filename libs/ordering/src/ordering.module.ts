@@ -1,5 +1,5 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
-import { BoundedContextModule, ContextMessaging } from '@shop/platform';
+import { Module, type MiddlewareConsumer, type NestModule, type OnModuleInit } from '@nestjs/common';
+import { BoundedContextModule, ContextMessaging, servedByMonolith, StranglerModule } from '@shop/platform';
 import { CancelOrderHandler } from './application/commands/cancel-order/cancel-order.handler.js';
 import { PlaceOrderHandler } from './application/commands/place-order/place-order.handler.js';
 import { GetOrderHandler } from './application/queries/get-order/get-order.handler.js';
@@ -7,17 +7,26 @@ import { ListOrdersHandler } from './application/queries/list-orders/list-orders
 import { ProductPricesProjector } from './application/read-model/product-prices.projector.js';
 import { OrderSaga } from './application/saga/order-saga.js';
 import { OrdersHttpController } from './api/orders.http.controller.js';
-import { OrderEntity } from './infrastructure/order.entity.js';
-import { IDEMPOTENCY_KEYS, ORDER_REPOSITORY, PRODUCT_PRICES } from './ordering.di-tokens.js';
 import { SqlIdempotencyKeys } from './infrastructure/idempotency-keys.repository.js';
 import { CreateOrderingTables1763700000100 } from './infrastructure/migrations/1763700000100-create-ordering-tables.js';
+import { OrderEntity } from './infrastructure/order.entity.js';
 import { TypeOrmOrderRepository } from './infrastructure/order.repository.js';
 import { SqlProductPrices } from './infrastructure/product-prices.repository.js';
+import { IDEMPOTENCY_KEYS, ORDER_REPOSITORY, PRODUCT_PRICES } from './ordering.di-tokens.js';
+import { orderingStrangleable } from './ordering.strangleable.js';
 
-/** The ordering bounded context: orders, the placement saga, and its read model of catalog prices. */
+/** Ordering's ContextGateway: its controllers' single door to the monolith's buses or to order-service. */
+const orderingGateway = StranglerModule.forContext(orderingStrangleable);
+
+/**
+ * The ordering bounded context: orders, the placement saga, and its read model of catalog prices.
+ * Hosted by the monolith (with OrderingHttpModule) and by order-service (alone), unchanged.
+ */
 @Module({
-  imports: [BoundedContextModule.register({ name: 'ordering', entities: [OrderEntity], migrations: [CreateOrderingTables1763700000100] })],
-  controllers: [OrdersHttpController],
+  imports: [
+    BoundedContextModule.register({ name: 'ordering', entities: [OrderEntity], migrations: [CreateOrderingTables1763700000100] }),
+    orderingGateway,
+  ],
   providers: [
     { provide: ORDER_REPOSITORY, useClass: TypeOrmOrderRepository },
     { provide: PRODUCT_PRICES, useClass: SqlProductPrices },
@@ -29,6 +38,7 @@ import { SqlProductPrices } from './infrastructure/product-prices.repository.js'
     OrderSaga,
     ProductPricesProjector,
   ],
+  exports: [orderingGateway],
 })
 export class OrderingModule implements OnModuleInit {
   constructor(
@@ -39,5 +49,16 @@ export class OrderingModule implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     await this.messaging.subscribe(this.saga, this.prices);
+  }
+}
+
+/** Ordering's HTTP routes, behind the strangler facade: only the monolith serves them. */
+@Module({
+  imports: [OrderingModule],
+  controllers: [OrdersHttpController],
+})
+export class OrderingHttpModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(servedByMonolith).forRoutes(OrdersHttpController);
   }
 }

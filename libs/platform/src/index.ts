@@ -22,3 +22,8 @@ export * from './messaging/messaging.module.js';
 export * from './messaging/amqp/amqp-connection.js';
 export * from './messaging/amqp/amqp-names.js';
 export * from './messaging/amqp/rpc.js';
+export * from './strangler/strangleable-context.js';
+export * from './strangler/context-gateway.js';
+export * from './strangler/strangler.module.js';
+export * from './strangler/route-table.js';
+export * from './strangler/canary.js';

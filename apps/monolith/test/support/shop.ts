@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { TokenService } from '@shop/platform';
+import { TokenService, type AppConfig } from '@shop/platform';
 import {
   createTestApp,
   createTestDatabase,
@@ -20,6 +20,7 @@ export const ADMIN_PASSWORD = 'admin-password-123';
 
 export interface ShopUnderTest {
   app: INestApplication;
+  config: AppConfig;
   http: () => ReturnType<typeof request>;
   /** `Authorization` header value for a fresh (or the given) user id with these roles; no identity round trip. */
   bearer: (roles?: string[], userId?: string) => string;
@@ -47,6 +48,7 @@ export async function startShop(options: ShopOptions = {}): Promise<ShopUnderTes
   const tokens = app.get(TokenService);
   return {
     app,
+    config,
     http: () => request(app.getHttpServer()),
     bearer: (roles = ['customer'], userId = randomUUID()) => `Bearer ${tokens.issue({ id: userId, roles }).accessToken}`,
     close: async () => {

@@ -1,5 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res, UseInterceptors, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -13,8 +12,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { catchError, type Observable, throwError } from 'rxjs';
-import { CurrentUser, PageQuery, UuidOr404Pipe, validationProblem, type AuthenticatedUser } from '@shop/platform';
+import { ContextGateway, CurrentUser, PageQuery, UuidOr404Pipe, validationProblem, type AuthenticatedUser } from '@shop/platform';
 import { CancelOrder } from '../application/commands/cancel-order/cancel-order.command.js';
 import { PlaceOrder } from '../application/commands/place-order/place-order.command.js';
 import { GetOrder } from '../application/queries/get-order/get-order.query.js';
@@ -22,26 +20,16 @@ import { ListOrders } from '../application/queries/list-orders/list-orders.query
 import type { OrderPage, OrderView } from '../application/order.view.js';
 import { OrderPageResponseDto, OrderResponseDto } from './dto/order.response.dto.js';
 import { PlaceOrderRequestDto } from './dto/place-order.request.dto.js';
-import { toOrderingProblem } from './ordering-problems.js';
 
 const MAX_IDEMPOTENCY_KEY_LENGTH = 128;
-
-class MapOrderingErrors implements NestInterceptor {
-  intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    return next.handle().pipe(catchError((error: unknown) => throwError(() => toOrderingProblem(error))));
-  }
-}
 
 @ApiTags('orders')
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ description: 'missing, invalid or expired token' })
-@UseInterceptors(MapOrderingErrors)
 @Controller('orders')
 export class OrdersHttpController {
-  constructor(
-    private readonly commands: CommandBus,
-    private readonly queries: QueryBus,
-  ) {}
+  /** Served here or by order-service, as the strangler's route for ordering says. */
+  constructor(private readonly ordering: ContextGateway) {}
 
   @Post()
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: `<= ${MAX_IDEMPOTENCY_KEY_LENGTH} chars; a repeat returns the same order` })
@@ -59,7 +47,7 @@ export class OrdersHttpController {
       throw validationProblem([{ field: 'Idempotency-Key', message: `must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters` }]);
     }
     const items = body.items.map(({ productId, quantity }) => ({ productId, quantity }));
-    const { order, created } = await this.commands.execute(new PlaceOrder(user, items, idempotencyKey));
+    const { order, created } = await this.ordering.command(new PlaceOrder(user, items, idempotencyKey));
     response.status(created ? 201 : 200);
     return order;
   }
@@ -67,14 +55,14 @@ export class OrdersHttpController {
   @Get()
   @ApiOkResponse({ type: OrderPageResponseDto, description: "the caller's orders, newest first" })
   list(@CurrentUser() user: AuthenticatedUser, @Query() page: PageQuery): Promise<OrderPage> {
-    return this.queries.execute(new ListOrders(user, page.limit, page.offset));
+    return this.ordering.query(new ListOrders(user, page.limit, page.offset));
   }
 
   @Get(':id')
   @ApiOkResponse({ type: OrderResponseDto })
   @ApiNotFoundResponse({ description: 'no such order, or it belongs to someone else' })
   get(@CurrentUser() user: AuthenticatedUser, @Param('id', new UuidOr404Pipe('Order')) id: string): Promise<OrderView> {
-    return this.queries.execute(new GetOrder(user, id));
+    return this.ordering.query(new GetOrder(user, id));
   }
 
   @Post(':id/cancel')
@@ -83,6 +71,6 @@ export class OrdersHttpController {
   @ApiNotFoundResponse({ description: 'no such order, or it belongs to someone else' })
   @ApiConflictResponse({ description: 'the order is already REJECTED or CANCELLED' })
   cancel(@CurrentUser() user: AuthenticatedUser, @Param('id', new UuidOr404Pipe('Order')) id: string): Promise<OrderView> {
-    return this.commands.execute(new CancelOrder(user, id));
+    return this.ordering.command(new CancelOrder(user, id));
   }
 }

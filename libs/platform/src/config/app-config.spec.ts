@@ -20,7 +20,7 @@ describe('loadConfig', () => {
       orderServicePort: 3001,
       amqpUrl: undefined,
       admin: { email: 'admin@example.com', password: undefined },
-      strangler: { ordering: 'monolith' },
+      strangler: { bootModes: { ordering: 'monolith' }, timeoutMs: 3000, breakerCooldownMs: 5000 },
       paymentLimitCents: 100000,
     });
     expect(config.database).toEqual({ kind: 'pglite', dataDir: expect.stringMatching(/\/\.data$/) });
@@ -48,6 +48,10 @@ describe('loadConfig', () => {
   it('never echoes a secret value in its message', () => {
     const [problem] = problemsOf({ ADMIN_PASSWORD: 'short' });
     expect(problem).toBe('ADMIN_PASSWORD: must be at least 8 characters');
+  });
+
+  it('caps the strangler timeout at 3 s', () => {
+    expect(problemsOf({ STRANGLER_TIMEOUT_MS: '5000' })).toEqual(['STRANGLER_TIMEOUT_MS: must be between 100 and 3000 (got "5000")']);
   });
 
   it('refuses a bad DATABASE_URL, a bad admin email and a non-PEM key', () => {

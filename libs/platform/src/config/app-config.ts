@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
 import { configSchema, type RawConfig } from './config.schema.js';
 
-export type StranglerMode = RawConfig['STRANGLER_ORDERING'];
+import type { StranglerMode } from '../strangler/strangleable-context.js';
 export type Environment = RawConfig['NODE_ENV'];
 
 /** `DATA_DIR=:memory:` keeps the embedded database and dev keys in memory (tests, throw-away demos). */
@@ -24,7 +24,14 @@ export interface AppConfig {
   dataDir: string;
   jwt: { privateKey: string | undefined; publicKey: string | undefined };
   admin: { email: string; password: string | undefined };
-  strangler: { ordering: StranglerMode };
+  strangler: {
+    /** Boot-time mode per strangleable context, used when none is persisted. */
+    bootModes: Record<string, StranglerMode>;
+    /** Every call to an extracted service gives up after this (at most 3 s). */
+    timeoutMs: number;
+    /** How long an open circuit stays open before one call is let through to test the service. */
+    breakerCooldownMs: number;
+  };
   paymentLimitCents: number;
   logLevel: RawConfig['LOG_LEVEL'];
 }
@@ -57,7 +64,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     jwt: { privateKey: raw.JWT_PRIVATE_KEY, publicKey: raw.JWT_PUBLIC_KEY },
     admin: { email: (raw.ADMIN_EMAIL ?? 'admin@example.com').toLowerCase(), password: raw.ADMIN_PASSWORD },
-    strangler: { ordering: raw.STRANGLER_ORDERING },
+    strangler: { bootModes: { ordering: raw.STRANGLER_ORDERING }, timeoutMs: raw.STRANGLER_TIMEOUT_MS, breakerCooldownMs: raw.STRANGLER_BREAKER_COOLDOWN_MS },
     paymentLimitCents: raw.PAYMENT_LIMIT_CENTS,
     logLevel: raw.LOG_LEVEL,
   };

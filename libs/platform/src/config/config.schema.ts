@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { STRANGLER_MODES } from '../strangler/strangleable-context.js';
 
 const port = z.coerce
   .number({ error: 'must be a whole number' })
@@ -23,7 +24,6 @@ const url = (protocols: string[]) =>
     { message: `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}` },
   );
 
-export const STRANGLER_MODES = ['monolith', 'service', 'shadow', 'canary'] as const;
 
 /** Every variable of the configuration table in shared/spec/http-api.md, plus the few operational extras the README lists. */
 export const configSchema = z.object({
@@ -43,6 +43,8 @@ export const configSchema = z.object({
   ADMIN_EMAIL: optionalText.refine((v) => v === undefined || z.email().safeParse(v).success, { message: 'must be an email address' }),
   ADMIN_PASSWORD: optionalText.refine((v) => v === undefined || v.length >= 8, { message: 'must be at least 8 characters' }),
   STRANGLER_ORDERING: z.enum(STRANGLER_MODES, { error: `must be one of ${STRANGLER_MODES.join(', ')}` }).default('monolith'),
+  STRANGLER_TIMEOUT_MS: z.coerce.number({ error: 'must be a whole number of milliseconds' }).int('must be a whole number of milliseconds').min(100, 'must be between 100 and 3000').max(3000, 'must be between 100 and 3000').default(3000),
+  STRANGLER_BREAKER_COOLDOWN_MS: z.coerce.number({ error: 'must be a whole number of milliseconds' }).int('must be a whole number of milliseconds').min(100, 'must be between 100 and 600000').max(600_000, 'must be between 100 and 600000').default(5000),
   PAYMENT_LIMIT_CENTS: z.coerce.number({ error: 'must be a whole number of cents' }).int('must be a whole number of cents').min(0, 'must not be negative').default(100000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be a pino level (fatal, error, warn, info, debug, trace, silent)' }).default('info'),
 });

@@ -17,12 +17,14 @@ export async function bootstrapHttpApp(module: DynamicModule, port: number): Pro
 /** An app's main: validate the environment (exit 78, EX_CONFIG, with every problem listed) and start. */
 export async function runHttpApp(shell: (config: AppConfig) => DynamicModule, portOf: (config: AppConfig) => number): Promise<void> {
   let config: AppConfig;
+  let module: DynamicModule;
   try {
     config = loadConfig();
+    module = shell(config);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);
     process.exit(78);
   }
-  await bootstrapHttpApp(shell(config), portOf(config));
+  await bootstrapHttpApp(module, portOf(config));
 }

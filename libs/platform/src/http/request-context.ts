@@ -9,6 +9,10 @@ export interface RequestContextStore {
   requestId: string;
   /** Set while a message is handled: the causation id of whatever that handler publishes. */
   messageId?: string;
+  /** The caller's `Authorization` header, forwarded when a request is served by another process. */
+  authorization?: string;
+  /** Sets a header on the HTTP response being prepared (absent outside HTTP). */
+  setResponseHeader?: (name: string, value: string) => void;
 }
 
 const storage = new AsyncLocalStorage<RequestContextStore>();
@@ -31,5 +35,9 @@ export function requestContextMiddleware(request: Request, response: Response, n
   const requestId = resolveRequestId(request.headers[REQUEST_ID_HEADER]);
   (request as Request & { id: string }).id = requestId;
   response.setHeader('X-Request-Id', requestId);
-  storage.run({ requestId }, next);
+  const authorization = typeof request.headers.authorization === 'string' ? request.headers.authorization : undefined;
+  const setResponseHeader = (name: string, value: string) => {
+    if (!response.headersSent) response.setHeader(name, value);
+  };
+  storage.run({ requestId, authorization, setResponseHeader }, next);
 }

@@ -9,7 +9,7 @@ export const TEST_AMQP_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@12
 export const testTransport = (): 'amqp' | 'in-process' => (process.env.SHOP_TEST_TRANSPORT === 'amqp' ? 'amqp' : 'in-process');
 
 export function testAmqpNamespace(label = 'test'): string {
-  return `t-${label}-${process.pid}-${randomBytes(3).toString('hex')}`.toLowerCase().slice(0, 41);
+  return `t-${label.replace(/[^a-z0-9]/gi, '-')}-${process.pid}-${randomBytes(3).toString('hex')}`.toLowerCase().slice(0, 41);
 }
 
 /** Deletes what the platform declared under a namespace for these contexts and services. */

@@ -1,0 +1,71 @@
+import { differencesBetween, normalise, ShadowComparer } from './shadow-comparer.js';
+
+describe('shadow comparison', () => {
+  it('drops ignored fields at any depth', () => {
+    expect(normalise({ a: 1, updatedAt: 'x', items: [{ b: 2, updatedAt: 'y' }] }, ['updatedAt'])).toEqual({ a: 1, items: [{ b: 2 }] });
+  });
+
+  it('names every differing path', () => {
+    expect(differencesBetween({ a: 1, b: [1, 2], c: { d: 'x' } }, { a: 1, b: [1, 3], c: { d: 'y' }, e: true })).toEqual([
+      '$.b[1]: 2 ≠ 3',
+      '$.c.d: "x" ≠ "y"',
+      '$.e: undefined ≠ true',
+    ]);
+    expect(differencesBetween([1], { 0: 1 })).toEqual(['$: [1] ≠ {"0":1}']);
+  });
+
+  it('counts a match when the answers agree but for ignored fields', async () => {
+    const comparer = new ShadowComparer();
+    const outcome = await comparer.compare({
+      context: 'c',
+      route: 'GetThing',
+      ignore: ['at'],
+      primary: { id: 1, at: 'now' },
+      shadow: async () => ({ id: 1, at: 'later' }),
+      reread: async () => ({ id: 1, at: 'now' }),
+    });
+    expect(outcome).toBe('match');
+    expect(comparer.snapshot()).toEqual({ c: { GetThing: { matches: 1, mismatches: 0, unavailable: 0 } } });
+  });
+
+  it('forgives a difference that a fresh monolith read explains (the data moved between reads)', async () => {
+    const comparer = new ShadowComparer();
+    const outcome = await comparer.compare({
+      context: 'c',
+      route: 'GetThing',
+      ignore: [],
+      primary: { status: 'PENDING' },
+      shadow: async () => ({ status: 'CONFIRMED' }),
+      reread: async () => ({ status: 'CONFIRMED' }),
+    });
+    expect(outcome).toBe('match');
+  });
+
+  it('counts a mismatch that survives the re-check', async () => {
+    const comparer = new ShadowComparer();
+    const outcome = await comparer.compare({
+      context: 'c',
+      route: 'GetThing',
+      ignore: [],
+      primary: { total: 10 },
+      shadow: async () => ({ total: 11 }),
+      reread: async () => ({ total: 10 }),
+    });
+    expect(outcome).toBe('mismatch');
+    expect(comparer.snapshot().c!.GetThing).toEqual({ matches: 0, mismatches: 1, unavailable: 0 });
+  });
+
+  it('counts an unanswered mirror as unavailable, not as a mismatch', async () => {
+    const comparer = new ShadowComparer();
+    const outcome = await comparer.compare({
+      context: 'c',
+      route: 'GetThing',
+      ignore: [],
+      primary: {},
+      shadow: () => Promise.reject(new Error('timeout')),
+      reread: async () => ({}),
+    });
+    expect(outcome).toBe('unavailable');
+    expect(comparer.snapshot().c!.GetThing).toEqual({ matches: 0, mismatches: 0, unavailable: 1 });
+  });
+});
