@@ -6,6 +6,7 @@ import { TokenService } from '../auth/token.service.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { DatabaseConnector } from '../database/database-connector.js';
+import { dataSourceToken } from '../database/database.module.js';
 import type { AmqpConnection } from '../messaging/amqp/amqp-connection.js';
 import { AmqpNames } from '../messaging/amqp/amqp-names.js';
 import { RpcClient, RpcServer } from '../messaging/amqp/rpc.js';
@@ -19,7 +20,8 @@ import { StranglerEndpoint } from './strangler-endpoint.js';
 import { CreateStranglerTables1763700000900 } from './strangler-tables.migration.js';
 import { StrangleableContexts, type StrangleableContext } from './strangleable-context.js';
 
-const STRANGLER_DATA_SOURCE = Symbol('StranglerDataSource');
+/** The strangler's own schema, like a context's: `strangler.routes` and its audit trail. */
+const STRANGLER_DATA_SOURCE = dataSourceToken('strangler');
 const RPC_CLIENT = Symbol('RpcClient');
 
 /** Marks a strangled route's answer as the monolith's until the gateway says otherwise (so 401s carry it too). */
