@@ -7,7 +7,8 @@ import request from 'supertest';
 import { MonolithModule } from '../src/monolith.module.js';
 import { eventually, startShop, type ShopUnderTest } from './support/shop.js';
 import { ShopClient } from './support/shop-client.js';
-import { startStrangledShop, type StrangledShop } from './support/strangled-shop.js';
+import { OrderServiceProcess, startStrangledShop, type StrangledShop } from './support/strangled-shop.js';
+import { freePort } from '@shop/platform/testing';
 
 const ROUTES = '/api/v1/admin/strangler/routes';
 const FAST_BREAKER = { STRANGLER_TIMEOUT_MS: '800', STRANGLER_BREAKER_COOLDOWN_MS: '1000' };
@@ -166,6 +167,24 @@ describe('strangler routing with order-service running', () => {
     const retried = await shop.http().post('/api/v1/orders').set('Authorization', customer).set('Idempotency-Key', 'during').send({ items: [{ productId: product, quantity: 1 }] });
     expect(retried.status).toBe(201);
     expect(await client.orderCount(customer)).toBe(2);
+  }, 60_000);
+
+  it('runs as several order-service instances that share the work, so losing one fails nothing', async () => {
+    await shop.route('service');
+    const second = new OrderServiceProcess(shop.config, await freePort());
+    await second.start();
+    try {
+      const customer = shop.bearer(['customer']);
+      await shop.orderService.stop();
+      for (let i = 0; i < 10; i += 1) {
+        const response = await shop.http().get('/api/v1/orders').set('Authorization', customer);
+        expect(response.status).toBe(200);
+        expect(response.headers['x-served-by']).toBe('order-service');
+      }
+    } finally {
+      await shop.orderService.start();
+      await second.stop();
+    }
   }, 60_000);
 
   it('persists the route: another monolith instance on the same database follows within a second', async () => {
