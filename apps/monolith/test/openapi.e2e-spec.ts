@@ -1,6 +1,6 @@
 import { startShop, type ShopUnderTest } from './support/shop.js';
 
-/** Every route of shared/spec/http-api.md (bar strangler control, which comes with the strangler), and who may call it. */
+/** Every route of shared/spec/http-api.md, and who may call it. */
 const CONTRACT_ROUTES: Array<[method: string, path: string, access: 'public' | 'bearer']> = [
   ['post', '/api/v1/auth/register', 'public'],
   ['post', '/api/v1/auth/login', 'public'],
@@ -14,6 +14,8 @@ const CONTRACT_ROUTES: Array<[method: string, path: string, access: 'public' | '
   ['get', '/api/v1/orders/{id}', 'bearer'],
   ['post', '/api/v1/orders/{id}/cancel', 'bearer'],
   ['get', '/api/v1/payments', 'bearer'],
+  ['get', '/api/v1/admin/strangler/routes', 'bearer'],
+  ['put', '/api/v1/admin/strangler/routes/{context}', 'bearer'],
   ['get', '/health/live', 'public'],
   ['get', '/health/ready', 'public'],
 ];
