@@ -11,6 +11,7 @@ import type { DataSource } from 'typeorm';
 import { configureHttpApp, dataSourceToken, TokenService } from '@shop/platform';
 import { createTestDatabase, deleteAmqpNamespace, TEST_AMQP_URL, testAmqpNamespace, testConfig } from '@shop/platform/testing';
 import { MonolithModule } from '../../apps/monolith/src/monolith.module.js';
+import { waitUntil } from './support/measure.js';
 
 const ORDERS = Number(process.env.ORDERS ?? 1000);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 16);
@@ -140,14 +141,6 @@ async function restartBroker(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 2000));
   await run('rabbitmqctl', ['start_app']);
   console.log(`broker restarted (down ${((Date.now() - at) / 1000).toFixed(1)} s)`);
-}
-
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 await main();

@@ -8,7 +8,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(@Inject(TokenService) tokens: TokenService) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: tokens.publicKey,
+      // The parsed key, not the PEM (which jsonwebtoken would parse on every request). passport-jwt
+      // hands it to jsonwebtoken as is, which takes a KeyObject; its types only say string | Buffer.
+      secretOrKey: tokens.verificationKey as unknown as Buffer,
       algorithms: JWT_VERIFY_OPTIONS.algorithms,
       issuer: JWT_VERIFY_OPTIONS.issuer,
       audience: JWT_VERIFY_OPTIONS.audience,

@@ -1,0 +1,426 @@
+// The benchmark suite of issue 6: what the strangler costs, side by side, in one run.
+// Starts what it needs on the real PostgreSQL and RabbitMQ, warms up, measures the paths
+// alternately in several rounds, prints one table and writes it to docs/benchmarks.md.
+//
+//   npm run bench                                   # full run, ~12 minutes on 2 cores
+//   ROUNDS=2 DURATION=2 STARTS=1 BENCH_OUTPUT=/tmp/bench.md npm run bench    # quick look
+//
+// Environment (docs/benchmarks.md): ROUNDS (5), DURATION seconds per measurement (5), SLICES it is
+// cut into to alternate the variants compared (5), WARMUP seconds before each (1), OUTBOX_SECONDS per
+// outbox round (DURATION), STARTS start-up measurements per database (3), BENCH_OUTPUT
+// (docs/benchmarks.md), BENCH_LOG_LEVEL of the apps (warn), BENCH_ONLY (a comma-separated subset of
+// get,place,echo,outbox,starts), BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+// for the monolith and order-service of the shop paths), TEST_POSTGRES_URL, TEST_AMQP_URL.
+import 'reflect-metadata';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { TokenService } from '@shop/platform';
+import { createTestDatabase, deleteAmqpNamespace, freePort, TEST_AMQP_URL, TEST_POSTGRES_URL, testAmqpNamespace, testConfig } from '@shop/platform/testing';
+import { sweepNamespace } from './support/broker.js';
+import { bareEcho, nestEcho, ourEcho, type EchoChannel } from './support/echo.js';
+import { describeEnvironment } from './support/environment.js';
+import { httpLoad } from './support/http-load.js';
+import { combine, measure, sleep, waitUntil, type LoadFigures } from './support/measure.js';
+import { OutboxProbe, type OutboxFigures, type OutboxTransportKind } from './support/outbox-latency.js';
+import { ChildApp, machineCpuSeconds, processNamed, type CpuAccount } from './support/processes.js';
+import { render, writeReport, type Results } from './support/report.js';
+
+const int = (name: string, fallback: number) => Math.max(1, Math.round(Number(process.env[name] ?? fallback)));
+const seconds = (name: string, fallback: number) => Math.max(0.5, Number(process.env[name] ?? fallback));
+const ROUNDS = int('ROUNDS', 5);
+const DURATION = seconds('DURATION', 5);
+const WARMUP = seconds('WARMUP', 1);
+/** Variants compared in a round (the GETs, the echoes) alternate in this many slices of DURATION / SLICES seconds each. */
+const SLICES = int('SLICES', 5);
+/** Unmeasured lead-in of each HTTP slice: 32 connections opening at once are not what is measured. */
+const SLICE_SETTLE_SECONDS = 0.3;
+const OUTBOX_SECONDS = seconds('OUTBOX_SECONDS', DURATION);
+const STARTS = int('STARTS', 3);
+const OUTPUT = process.env.BENCH_OUTPUT ?? new URL('../../../docs/benchmarks.md', import.meta.url).pathname;
+const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'get,place,echo,outbox,starts').split(',').map((part) => part.trim()));
+const CHILD_NODE_ARGS = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/** The high concurrency of every path; the low one is 1. */
+const C = 32;
+const OUTBOX_RATE = 200;
+/** A route change is in force on the instance that made it at once, on others within 1 s (ADR 0018); wait that long anyway. */
+const SWITCH_WAIT_MS = 1000;
+/** How often the placed orders in flight are checked for settlement (one query for all of them). */
+const SETTLE_POLL_MS = 5;
+const PRODUCTS = 10;
+const CONTEXTS = ['identity', 'catalog', 'ordering', 'payments'];
+
+type Mode = 'monolith' | 'service';
+
+/** Cleanups run in reverse order, on success, on failure and on Ctrl-C. */
+const cleanups: Array<{ what: string; run: () => Promise<unknown> }> = [];
+const onCleanup = (what: string, run: () => Promise<unknown>) => cleanups.push({ what, run });
+async function cleanUp(): Promise<void> {
+  for (const { what, run } of cleanups.splice(0).reverse()) {
+    await run().catch((error: unknown) => console.error(`cleanup (${what}) failed: ${(error as Error).message}`));
+  }
+}
+
+const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+const fmt = (figures: LoadFigures) => `${figures.perSecond.toFixed(0)}/s p50 ${figures.p50Ms.toFixed(2)} ms p99 ${figures.p99Ms.toFixed(2)} ms`;
+
+/** RabbitMQ's Erlang VM, when it runs on this machine: its CPU per call is reported too. */
+const broker = processNamed('beam.smp', 'rabbitmq');
+
+interface Measured {
+  figures: LoadFigures;
+  /** CPU milliseconds per call, by process (`bench` is this process). */
+  cpuMsPerCall: Record<string, number>;
+  busyPercent: number;
+}
+
+/**
+ * Measures each of `keys` for `seconds` in total, in `slices` slices that alternate between the keys
+ * (A B, B A, A B …), and combines each key's slices: variants compared this way see the same
+ * moments of the machine. Also counts where the CPU went: ms per call of each account and of this
+ * process, and how busy the machine was.
+ */
+async function interleave(keys: string[], slices: number, accounts: CpuAccount[], load: (key: string, seconds: number) => Promise<LoadFigures>, seconds = DURATION): Promise<Record<string, Measured>> {
+  const parts = new Map(keys.map((key) => [key, { figures: [] as LoadFigures[], cpuMs: {} as Record<string, number>, busy: 0, total: 0 }]));
+  for (let slice = 0; slice < slices; slice += 1) {
+    for (const key of slice % 2 === 0 ? keys : [...keys].reverse()) {
+      const part = parts.get(key)!;
+      const before = { accounts: accounts.map((account) => account.cpuSeconds()), self: process.cpuUsage(), machine: machineCpuSeconds() };
+      part.figures.push(await load(key, seconds / slices));
+      const machine = machineCpuSeconds();
+      const self = process.cpuUsage(before.self);
+      accounts.forEach((account, i) => (part.cpuMs[account.name] = (part.cpuMs[account.name] ?? 0) + (account.cpuSeconds() - before.accounts[i]!) * 1000));
+      part.cpuMs.bench = (part.cpuMs.bench ?? 0) + (self.user + self.system) / 1000;
+      part.busy += machine.busy - before.machine.busy;
+      part.total += machine.total - before.machine.total;
+    }
+  }
+  return Object.fromEntries(
+    [...parts].map(([key, part]) => {
+      const figures = combine(part.figures);
+      const cpuMsPerCall = Object.fromEntries(Object.entries(part.cpuMs).map(([name, ms]) => [name, ms / (figures.allCalls ?? figures.count)]));
+      return [key, { figures, cpuMsPerCall, busyPercent: (100 * part.busy) / part.total }];
+    }),
+  );
+}
+
+/** Keeps a round's figures of one variant and logs them. */
+function record(results: Results, key: string, round: number, c1: Measured, cHigh: Measured): void {
+  (results.load[key] ??= []).push({ c1: c1.figures, cHigh: cHigh.figures, cpuMsPerCall: cHigh.cpuMsPerCall });
+  const cpu = Object.entries(cHigh.cpuMsPerCall).map(([name, ms]) => `${name} ${ms.toFixed(2)}`);
+  log(`round ${round + 1}/${ROUNDS} ${key}: c1 ${fmt(c1.figures)} | c${C} ${fmt(cHigh.figures)} | CPU ms/call ${cpu.join(', ')}; machine ${cHigh.busyPercent.toFixed(0)}% busy`);
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  log(`rounds ${ROUNDS}, ${DURATION} s per measurement after ${WARMUP} s of warm-up, concurrency 1 and ${C}`);
+  const environment = await describeEnvironment(TEST_POSTGRES_URL, TEST_AMQP_URL);
+  const results: Results = { rounds: ROUNDS, durationSeconds: DURATION, concurrency: C, load: {}, outbox: {}, memory: {}, starts: {} };
+
+  const stages: Array<[boolean, (results: Results) => Promise<void>]> = [
+    [ONLY.has('get') || ONLY.has('place'), shopPaths],
+    [ONLY.has('echo'), echoPaths],
+    [ONLY.has('outbox'), outboxPaths],
+    [ONLY.has('starts'), startTimes],
+  ];
+  for (const [wanted, stage] of stages) {
+    if (!wanted) continue;
+    await quiesce();
+    await stage(results);
+  }
+
+  results.wallSeconds = (Date.now() - started) / 1000;
+  const { table, targets } = render(results);
+  console.log(`\n${table}\n\n${targets}\n`);
+  writeReport(OUTPUT, results, environment);
+  log(`written to ${OUTPUT}; wall time ${(results.wallSeconds / 60).toFixed(1)} min`);
+}
+
+/**
+ * Before each stage, waits (up to 30 s) until the machine is nearly idle: what the previous stage
+ * left behind (PostgreSQL dropping a database, the broker deleting queues, autovacuum) must not be
+ * measured as part of the next.
+ */
+async function quiesce(): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const before = machineCpuSeconds();
+    await sleep(1000);
+    const after = machineCpuSeconds();
+    const busy = (after.busy - before.busy) / (after.total - before.total);
+    if (busy < 0.1) return;
+    if (Date.now() > deadline) return log(`machine still ${(busy * 100).toFixed(0)}% busy; going on`);
+  }
+}
+
+// ---------------------------------------------------------------- paths 1, 2, 4 and 6 (memory)
+
+async function shopPaths(results: Results): Promise<void> {
+  const database = await createTestDatabase('bench');
+  onCleanup('drop the shop database', () => database.drop());
+  const namespace = testAmqpNamespace('bench');
+  onCleanup('delete the shop broker namespace', async () => {
+    await deleteAmqpNamespace(namespace, { contexts: CONTEXTS, services: ['ordering'] });
+    await sweepNamespace(namespace);
+  });
+  const dataDir = mkdtempSync(join(tmpdir(), 'shop-bench-'));
+  onCleanup('remove the data dir', async () => rmSync(dataDir, { recursive: true, force: true }));
+
+  const { jwt } = testConfig();
+  const tokens = new TokenService({ privateKey: jwt.privateKey!, publicKey: jwt.publicKey! });
+  const bearer = (roles: string[], id: string = randomUUID()) => `Bearer ${tokens.issue({ id, roles }).accessToken}`;
+  const [monolithPort, servicePort] = [await freePort(), await freePort()];
+  const env = {
+    NODE_ENV: 'production',
+    LOG_LEVEL,
+    DATA_DIR: dataDir,
+    DATABASE_URL: database.url,
+    AMQP_URL: TEST_AMQP_URL,
+    AMQP_NAMESPACE: namespace,
+    JWT_PRIVATE_KEY: jwt.privateKey!,
+    JWT_PUBLIC_KEY: jwt.publicKey!,
+    ADMIN_EMAIL: 'admin@bench.test',
+    ADMIN_PASSWORD: randomBytes(12).toString('hex'),
+  };
+  log('starting the monolith (with a facade-bypass route) and order-service as processes');
+  const monolith = await ChildApp.start('monolith', 'dist/tools/bench/support/monolith-with-bypass.js', monolithPort, { ...env, PORT: String(monolithPort) }, { nodeArgs: CHILD_NODE_ARGS });
+  onCleanup('stop the monolith', () => monolith.stop());
+  const orderService = await ChildApp.start('order-service', 'dist/apps/order-service/src/main.js', servicePort, { ...env, ORDER_SERVICE_PORT: String(servicePort) }, { nodeArgs: CHILD_NODE_ARGS });
+  onCleanup('stop order-service', () => orderService.stop());
+  results.memory.monolithIdleMiB = monolith.memory().rssMiB;
+  results.memory.orderServiceIdleMiB = orderService.memory().rssMiB;
+
+  const base = `http://127.0.0.1:${monolithPort}/api/v1`;
+  const admin = bearer(['admin']);
+  const send = async (method: string, path: string, auth: string, body?: unknown) => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: auth, ...(body === undefined ? {} : { 'content-type': 'application/json', 'idempotency-key': randomUUID() }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, servedBy: response.headers.get('x-served-by'), body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  };
+  const expectStatus = (what: string, status: number, actual: { status: number; body: unknown }) => {
+    if (actual.status !== status) throw new Error(`${what}: expected ${status}, got ${actual.status} ${JSON.stringify(actual.body)}`);
+  };
+
+  // Data: products with stock for every order the run places, priced under the payment limit.
+  const products: string[] = [];
+  for (let i = 0; i < PRODUCTS; i += 1) {
+    const created = await send('POST', '/products', admin, { sku: `BENCH-${i}-${randomUUID().slice(0, 8)}`, name: `Bench ${i}`, priceCents: 100 + i, stock: 1_000_000 });
+    expectStatus('create product', 201, created);
+    products.push(created.body.id as string);
+  }
+  const db = new pg.Client({ connectionString: database.url });
+  await db.connect();
+  onCleanup('close the database client', () => db.end());
+  await waitUntil(async () => (await db.query('SELECT count(*)::int AS n FROM ordering.product_prices')).rows[0].n === PRODUCTS, 30_000, 'ordering knows the prices');
+
+  let mode: Mode = 'monolith';
+  const route = async (next: Mode) => {
+    if (next === mode) return;
+    expectStatus(`route ordering to ${next}`, 200, await send('PUT', '/admin/strangler/routes/ordering', admin, { mode: next }));
+    mode = next;
+    await sleep(SWITCH_WAIT_MS);
+  };
+  const servedBy = (m: Mode) => (m === 'service' ? 'order-service' : 'monolith');
+
+  // Settlement is watched in the database by one batched query every SETTLE_POLL_MS for every
+  // order in flight: clients polling GET /orders/:id would add a GET load of their own (at c32 it
+  // saturated the monolith and measured GETs, which paths 1 and 2 measure already).
+  const settling = new Map<string, { resolve: () => void; reject: (error: Error) => void }>();
+  let watching = true;
+  const watcher = (async () => {
+    while (watching) {
+      await sleep(SETTLE_POLL_MS);
+      if (settling.size === 0) continue;
+      try {
+        const { rows } = await db.query<{ id: string; status: string }>("SELECT id, status FROM ordering.orders WHERE id = ANY($1::uuid[]) AND status <> 'PENDING'", [[...settling.keys()]]);
+        for (const { id, status } of rows) {
+          const waiter = settling.get(id)!;
+          settling.delete(id);
+          if (status === 'CONFIRMED') waiter.resolve();
+          else waiter.reject(new Error(`order ${id} settled as ${status}`));
+        }
+      } catch (error) {
+        for (const waiter of settling.values()) waiter.reject(error as Error);
+        settling.clear();
+      }
+    }
+  })();
+  onCleanup('stop watching settlements', async () => {
+    watching = false;
+    await watcher;
+  });
+  const customers = Array.from({ length: C }, () => bearer(['customer']));
+  let nextCustomer = 0;
+  /** A client placing an order: POST; done when the order is no longer PENDING (CONFIRMED: stock reserved, payment captured). */
+  const placeUntilSettled = async () => {
+    const customer = customers[(nextCustomer += 1) % customers.length]!;
+    const placed = await send('POST', '/orders', customer, { items: [{ productId: products[nextCustomer % PRODUCTS], quantity: 1 }] });
+    expectStatus('place order', 201, placed);
+    if (placed.servedBy !== servedBy(mode)) throw new Error(`placed by ${placed.servedBy} in ${mode} mode`);
+    await new Promise<void>((resolve, reject) => settling.set(String(placed.body.id), { resolve, reject }));
+  };
+
+  // The order every GET reads, owned by one customer.
+  const owner = bearer(['customer']);
+  const placed = await send('POST', '/orders', owner, { items: [{ productId: products[0], quantity: 2 }, { productId: products[1], quantity: 1 }] });
+  expectStatus('place the order to read', 201, placed);
+  const orderId = String(placed.body.id);
+  await waitUntil(async () => (await send('GET', `/orders/${orderId}`, owner)).body.status === 'CONFIRMED', 30_000, 'the order to read is confirmed', 20);
+
+  // Paths 1 and 2: GET /api/v1/orders/:id through the facade (monolith mode), with the facade bypassed, in service mode.
+  const gets: Record<string, { mode: Mode; url: string; checked: boolean }> = {
+    'get.facade': { mode: 'monolith', url: `${base}/orders/${orderId}`, checked: true },
+    'get.bypass': { mode: 'monolith', url: `${base}/bench/orders/${orderId}`, checked: false },
+    'get.service': { mode: 'service', url: `${base}/orders/${orderId}`, checked: true },
+  };
+  const getLoad = async (key: string, connections: number, durationSeconds: number, settleSeconds = 0) => {
+    const variant = gets[key]!;
+    await route(variant.mode);
+    if (variant.checked) {
+      const sample = await send('GET', variant.url.slice(base.length), owner);
+      expectStatus(key, 200, sample);
+      if (sample.servedBy !== servedBy(variant.mode)) throw new Error(`${key}: X-Served-By ${sample.servedBy}, expected ${servedBy(variant.mode)}`);
+    }
+    return httpLoad({ url: variant.url, headers: { authorization: owner }, connections, durationSeconds, settleSeconds });
+  };
+  if (ONLY.has('get')) log('paths 1 and 2: GET an order; warming up');
+  for (const key of ONLY.has('get') ? Object.keys(gets) : []) await getLoad(key, C, 3 * WARMUP);
+  const accounts = [monolith, orderService, ...(broker ? [broker] : [])];
+  for (let round = 0; ONLY.has('get') && round < ROUNDS; round += 1) {
+    // The three variants alternate slice by slice (switching the route as needed); each slice opens
+    // its connections and runs SLICE_SETTLE_SECONDS before its measured time.
+    const keys = round % 2 === 0 ? ['get.facade', 'get.bypass', 'get.service'] : ['get.service', 'get.bypass', 'get.facade'];
+    for (const key of keys) await getLoad(key, C, WARMUP);
+    const c1 = await interleave(keys, SLICES, [], (key, seconds) => getLoad(key, 1, seconds, SLICE_SETTLE_SECONDS));
+    const cHigh = await interleave(keys, SLICES, accounts, (key, seconds) => getLoad(key, C, seconds, SLICE_SETTLE_SECONDS));
+    for (const key of keys) record(results, key, round, c1[key]!, cHigh[key]!);
+  }
+
+  // Path 4: placing orders until settled, events over RabbitMQ in both modes.
+  const place = async (key: string, concurrency: number, durationSeconds: number) => {
+    await route(key === 'place.service' ? 'service' : 'monolith');
+    return measure(placeUntilSettled, { concurrency, durationMs: durationSeconds * 1000 });
+  };
+  if (ONLY.has('place')) log('path 4: place orders until settled; warming up');
+  for (const key of ONLY.has('place') ? ['place.monolith', 'place.service'] : []) await place(key, C, 3 * WARMUP);
+  for (let round = 0; ONLY.has('place') && round < ROUNDS; round += 1) {
+    // As blocks too: an order takes up to a second to settle at c32, too long for short slices.
+    for (const key of round % 2 === 0 ? ['place.service', 'place.monolith'] : ['place.monolith', 'place.service']) {
+      await place(key, C, WARMUP);
+      const c1 = await interleave([key], 1, [], (only, seconds) => place(only, 1, seconds));
+      const cHigh = await interleave([key], 1, accounts, (only, seconds) => place(only, C, seconds));
+      record(results, key, round, c1[key]!, cHigh[key]!);
+    }
+  }
+
+  // Path 6, memory: the peak resident set of each process over everything above.
+  const [monolithMemory, serviceMemory] = [monolith.memory(), orderService.memory()];
+  results.memory.monolithPeakMiB = monolithMemory.peakRssMiB;
+  results.memory.orderServicePeakMiB = serviceMemory.peakRssMiB;
+  const [orders] = (await db.query("SELECT count(*)::int AS n, count(*) FILTER (WHERE status <> 'CONFIRMED')::int AS other FROM ordering.orders")).rows;
+  log(`placed ${orders.n} orders (${orders.other} not CONFIRMED); peak RSS monolith ${monolithMemory.peakRssMiB.toFixed(0)} MiB, order-service ${serviceMemory.peakRssMiB.toFixed(0)} MiB`);
+  await cleanUp();
+}
+
+// ---------------------------------------------------------------- path 3
+
+async function echoPaths(results: Results): Promise<void> {
+  const namespace = testAmqpNamespace('bench-echo');
+  onCleanup('sweep the echo namespace', () => sweepNamespace(namespace));
+  const channels: Record<string, EchoChannel> = {};
+  for (const [key, make] of [['echo.ours', ourEcho], ['echo.nest', nestEcho], ['echo.bare', bareEcho]] as const) {
+    channels[key] = await make(TEST_AMQP_URL, namespace);
+    onCleanup(`close ${key}`, () => channels[key]!.close());
+  }
+  const echo = (key: string, concurrency: number, durationSeconds: number) => measure(() => channels[key]!.call(), { concurrency, durationMs: durationSeconds * 1000 });
+  const keys = Object.keys(channels);
+  log('path 3: request-reply echo; warming up');
+  for (const key of keys) await echo(key, C, 3 * WARMUP);
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const order = [...keys.slice(round % keys.length), ...keys.slice(0, round % keys.length)];
+    for (const key of order) await echo(key, C, WARMUP);
+    const c1 = await interleave(order, SLICES, [], (key, seconds) => echo(key, 1, seconds));
+    const cHigh = await interleave(order, SLICES, broker ? [broker] : [], (key, seconds) => echo(key, C, seconds));
+    for (const key of order) record(results, key, round, c1[key]!, cHigh[key]!);
+  }
+  await cleanUp();
+}
+
+// ---------------------------------------------------------------- path 5
+
+async function outboxPaths(results: Results): Promise<void> {
+  const database = await createTestDatabase('bench_outbox');
+  onCleanup('drop the outbox database', () => database.drop());
+  const namespace = testAmqpNamespace('bench-outbox');
+  onCleanup('delete the outbox namespace', async () => {
+    await deleteAmqpNamespace(namespace, { contexts: OutboxProbe.consumerContexts });
+    await sweepNamespace(namespace);
+  });
+  const probe = new OutboxProbe(database.url, TEST_AMQP_URL, namespace);
+  onCleanup('close the outbox probe', () => probe.close());
+  await probe.start();
+  const kinds: OutboxTransportKind[] = ['amqp', 'in-process'];
+  log(`path 5: outbox latency at ${OUTBOX_RATE} events/s; warming up`);
+  for (const kind of kinds) await probe.run(kind, OUTBOX_RATE, 1);
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const kind of round % 2 === 0 ? kinds : [...kinds].reverse()) {
+      const figures: OutboxFigures = await probe.run(kind, OUTBOX_RATE, OUTBOX_SECONDS);
+      (results.outbox[kind] ??= []).push(figures);
+      log(`round ${round + 1}/${ROUNDS} outbox ${kind}: ${figures.rate.toFixed(0)} events/s p50 ${figures.p50Ms.toFixed(2)} ms p99 ${figures.p99Ms.toFixed(2)} ms max ${figures.maxMs.toFixed(1)} ms`);
+    }
+  }
+  await cleanUp();
+}
+
+// ---------------------------------------------------------------- path 6, start-up
+
+/** `npm start`'s defaults (development, in-process messaging), on a fresh data dir: first start, then a second on the same data. */
+async function startTimes(results: Results): Promise<void> {
+  const timeStart = async (env: Record<string, string>): Promise<number> => {
+    const port = await freePort();
+    const app = await ChildApp.start('monolith', 'dist/apps/monolith/src/main.js', port, { ...env, PORT: String(port), LOG_LEVEL, ADMIN_PASSWORD: randomBytes(12).toString('hex') });
+    await app.stop();
+    return app.readyAfterMs;
+  };
+  const record = (key: string, ms: number) => (results.starts[key] ??= []).push(ms);
+  log('path 6: monolith start-to-ready');
+  for (let round = 0; round < STARTS; round += 1) {
+    for (const database of round % 2 === 0 ? ['pglite', 'postgres'] : ['postgres', 'pglite']) {
+      const dataDir = mkdtempSync(join(tmpdir(), 'shop-bench-start-'));
+      onCleanup('remove the start data dir', async () => rmSync(dataDir, { recursive: true, force: true }));
+      const env: Record<string, string> = { DATA_DIR: dataDir };
+      if (database === 'postgres') {
+        const fresh = await createTestDatabase('bench_start');
+        onCleanup('drop the start database', () => fresh.drop());
+        env.DATABASE_URL = fresh.url;
+      }
+      record(`${database}.first`, await timeStart(env));
+      record(`${database}.second`, await timeStart(env));
+      log(`round ${round + 1}/${STARTS} ${database}: first ${results.starts[`${database}.first`]!.at(-1)!.toFixed(0)} ms, second ${results.starts[`${database}.second`]!.at(-1)!.toFixed(0)} ms`);
+      await cleanUp();
+    }
+  }
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: cleaning up`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(error);
+  process.exitCode = 1;
+} finally {
+  await cleanUp();
+}
