@@ -4,14 +4,16 @@ import nx from '@nx/eslint-plugin';
 import { defineConfig } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { depConstraints, TEST_FILE_GLOBS, TESTING_LIBRARY, testOnlyCycles } from './tools/architecture/dependency-rules.js';
 
-/** The walls of docs/adr/0002: a context depends only on contracts and platform; platform and contracts on nothing business. */
-export const depConstraints = [
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:app', 'type:context', 'type:contracts', 'type:platform'] },
-  { sourceTag: 'type:context', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'] },
-  { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
-  { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'] },
-];
+const deepImport = {
+  regex: '^@shop/[^/]+/.+',
+  message: 'Import another library only through its public entry point (@shop/<lib>), never its internals.',
+};
+const testingOutsideTests = {
+  regex: `^${TESTING_LIBRARY}$`,
+  message: `${TESTING_LIBRARY} is for specs and tools only; production code never imports it.`,
+};
 
 export default defineConfig(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/tmp/**', '**/.nx/**', '**/__fixtures__/**', '.data/**'] },
@@ -22,28 +24,40 @@ export default defineConfig(
     files: ['**/*.ts', '**/*.js'],
     plugins: { '@nx': nx },
     rules: {
-      '@nx/enforce-module-boundaries': ['error', { allow: [], banTransitiveDependencies: true, depConstraints }],
-      // A library is used through its index.ts (or a declared secondary entry such as @shop/platform/testing).
-      'no-restricted-imports': [
+      '@nx/enforce-module-boundaries': [
         'error',
-        {
-          patterns: [
-            {
-              regex: '^@shop/(?!platform/testing$)[^/]+/.+',
-              message: 'Import another library only through its public entry point (@shop/<lib>), never its internals.',
-            },
-          ],
-        },
+        { allow: [], banTransitiveDependencies: true, depConstraints, ignoredCircularDependencies: testOnlyCycles },
       ],
+      'no-restricted-imports': ['error', { patterns: [deepImport, testingOutsideTests] }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
   {
-    files: ['libs/*/src/domain/**/*.ts'],
+    files: TEST_FILE_GLOBS,
+    rules: { 'no-restricted-imports': ['error', { patterns: [deepImport] }] },
+  },
+  {
+    files: ['libs/*/src/application/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(@nestjs/|typeorm|pg$|amqplib|express|@shop/platform)', message: 'The domain layer is plain TypeScript: no framework or infrastructure.' }] },
+        {
+          patterns: [
+            deepImport,
+            testingOutsideTests,
+            { regex: '^\\.\\.?/(.*/)?(infrastructure|api)/', message: 'The application layer talks to infrastructure through its ports; it never imports infrastructure or api.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['libs/*/src/domain/**/*.ts'],
+    ignores: TEST_FILE_GLOBS,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!\\./)', message: 'The domain layer is plain TypeScript: it imports nothing but its own domain (no framework, no library, no other layer).' }] },
       ],
     },
   },

@@ -43,6 +43,29 @@ describe('lint: the walls bite in eslint too', () => {
     expect(messages).toContainEqual(expect.stringMatching(/^no-restricted-imports: .*plain TypeScript/));
   });
 
+  it('fails a library depending on a library that depends on it (a cycle between projects)', async () => {
+    const messages = await lint('libs/platform/src/breach.ts', "import { X } from '@shop/strangler';\nexport const y = X;\n");
+    expect(messages).toContainEqual(
+      expect.stringMatching(/^@nx\/enforce-module-boundaries: (Circular dependency between "platform" and "strangler"|A project tagged with "type:platform" can only depend on)/),
+    );
+  });
+
+  it('fails production code importing the testing library, and lets a spec do it', async () => {
+    const messages = await lint('libs/catalog/src/breach.ts', "import { sleep } from '@shop/testing';\nexport const y = sleep;\n");
+    expect(messages).toContainEqual(expect.stringMatching(/^no-restricted-imports: .*for specs and tools only/));
+    expect(await lint('libs/catalog/src/fine.spec.ts', "import { sleep } from '@shop/testing';\nexport const y = sleep;\n")).toEqual([]);
+  });
+
+  it('fails the application layer importing infrastructure', async () => {
+    const messages = await lint('libs/catalog/src/application/breach.ts', "import { X } from '../infrastructure/product.repository.js';\nexport const y = X;\n");
+    expect(messages).toContainEqual(expect.stringMatching(/^no-restricted-imports: .*The application layer talks to infrastructure through its ports/));
+  });
+
+  it('fails the domain layer importing anything but its own domain', async () => {
+    const messages = await lint('libs/catalog/src/domain/breach.ts', "import { Role } from '@shop/contracts';\nexport const y = Role;\n");
+    expect(messages).toContainEqual(expect.stringMatching(/^no-restricted-imports: .*The domain layer is plain TypeScript: it imports nothing but its own domain/));
+  });
+
   it('passes a context importing contracts and platform', async () => {
     const messages = await lint('libs/catalog/src/fine.ts', "import { Public } from '@shop/platform';\nexport const y = Public;\n");
     expect(messages).toEqual([]);

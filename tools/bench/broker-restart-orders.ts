@@ -8,9 +8,9 @@ import { promisify } from 'node:util';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
-import { configureHttpApp, dataSourceToken, TokenService } from '@shop/platform';
-import { createTestDatabase, deleteAmqpNamespace, TEST_AMQP_URL, testAmqpNamespace, testConfig } from '@shop/platform/testing';
-import { MonolithModule } from '../../apps/monolith/src/monolith.module.js';
+import { configureHttpApp, dataSourceToken, prepareApp, TokenService } from '@shop/platform';
+import { createTestDatabase, deleteAmqpNamespace, TEST_AMQP_URL, testAmqpNamespace, testEnv } from '@shop/testing';
+import { monolithApp } from '../../apps/monolith/src/monolith.app.js';
 import { waitUntil } from './support/measure.js';
 
 const ORDERS = Number(process.env.ORDERS ?? 1000);
@@ -24,8 +24,8 @@ const run = promisify(execFile);
 async function main(): Promise<void> {
   const database = await createTestDatabase('chaos');
   const namespace = testAmqpNamespace('chaos');
-  const config = testConfig({ DATABASE_URL: database.url, AMQP_URL: TEST_AMQP_URL, AMQP_NAMESPACE: namespace, LOG_LEVEL: 'error' });
-  const app = await NestFactory.create(MonolithModule.forRoot(config), { bodyParser: false, bufferLogs: true });
+  const { module } = prepareApp(monolithApp, testEnv({ DATABASE_URL: database.url, AMQP_URL: TEST_AMQP_URL, AMQP_NAMESPACE: namespace, LOG_LEVEL: 'error' }));
+  const app = await NestFactory.create(module, { bodyParser: false, bufferLogs: true });
   configureHttpApp(app);
   await app.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/api/v1`;

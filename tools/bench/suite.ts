@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { TokenService } from '@shop/platform';
-import { createTestDatabase, deleteAmqpNamespace, freePort, TEST_AMQP_URL, TEST_POSTGRES_URL, testAmqpNamespace, testConfig } from '@shop/platform/testing';
+import { createTestDatabase, deleteAmqpNamespace, freePort, TEST_AMQP_URL, TEST_POSTGRES_URL, testAmqpNamespace, testEnv } from '@shop/testing';
 import { sweepNamespace } from './support/broker.js';
 import { bareEcho, nestEcho, ourEcho, type EchoChannel } from './support/echo.js';
 import { describeEnvironment } from './support/environment.js';
@@ -169,8 +169,8 @@ async function shopPaths(results: Results): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'shop-bench-'));
   onCleanup('remove the data dir', async () => rmSync(dataDir, { recursive: true, force: true }));
 
-  const { jwt } = testConfig();
-  const tokens = new TokenService({ privateKey: jwt.privateKey!, publicKey: jwt.publicKey! });
+  const keys = testEnv();
+  const tokens = new TokenService({ privateKey: keys.JWT_PRIVATE_KEY!, publicKey: keys.JWT_PUBLIC_KEY! });
   const bearer = (roles: string[], id: string = randomUUID()) => `Bearer ${tokens.issue({ id, roles }).accessToken}`;
   const [monolithPort, servicePort] = [await freePort(), await freePort()];
   const env = {
@@ -180,8 +180,8 @@ async function shopPaths(results: Results): Promise<void> {
     DATABASE_URL: database.url,
     AMQP_URL: TEST_AMQP_URL,
     AMQP_NAMESPACE: namespace,
-    JWT_PRIVATE_KEY: jwt.privateKey!,
-    JWT_PUBLIC_KEY: jwt.publicKey!,
+    JWT_PRIVATE_KEY: keys.JWT_PRIVATE_KEY!,
+    JWT_PUBLIC_KEY: keys.JWT_PUBLIC_KEY!,
     ADMIN_EMAIL: 'admin@bench.test',
     ADMIN_PASSWORD: randomBytes(12).toString('hex'),
   };

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
 import { runHttpApp } from '@shop/platform';
-import { MonolithModule } from './monolith.module.js';
+import { monolithApp } from './monolith.app.js';
 
-await runHttpApp((config) => MonolithModule.forRoot(config), (config) => config.port);
+await runHttpApp(monolithApp);

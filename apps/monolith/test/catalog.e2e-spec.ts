@@ -14,7 +14,7 @@ import {
   type MessageType,
 } from '@shop/contracts';
 import { dataSourceToken, MESSAGE_TRANSPORT, type MessageTransport } from '@shop/platform';
-import { testTransport } from '@shop/platform/testing';
+import { testTransport } from '@shop/testing';
 import { startShop, type ShopUnderTest } from './support/shop.js';
 
 interface Product {

@@ -2,9 +2,9 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { Logger, type INestApplication } from '@nestjs/common';
 import type request from 'supertest';
 import type { DataSource } from 'typeorm';
-import { APP_CONFIG, dataSourceToken, type AppConfig } from '@shop/platform';
-import { createTestApp, testConfig } from '@shop/platform/testing';
-import { MonolithModule } from '../src/monolith.module.js';
+import { dataSourceToken } from '@shop/platform';
+import { createTestApp } from '@shop/testing';
+import { monolithApp } from '../src/monolith.app.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startShop, type ShopUnderTest } from './support/shop.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -250,9 +250,8 @@ describe('identity (monolith on PostgreSQL)', () => {
   describe('seeded admin', () => {
     const adminHash = async (email: string) => (await userRows(email)).map((row) => row.password_hash);
     const startOnSameDatabase = async (env: Record<string, string | undefined>): Promise<INestApplication> => {
-      const { database } = shop.app.get<AppConfig>(APP_CONFIG);
-      if (database.kind !== 'postgres') throw new Error('the shop under test runs on PostgreSQL');
-      return createTestApp([MonolithModule.forRoot(testConfig({ DATABASE_URL: database.url, ...SHARED_KEYS, ...env }))]);
+      if (!shop.env.DATABASE_URL) throw new Error('the shop under test runs on PostgreSQL');
+      return createTestApp(monolithApp, { env: { DATABASE_URL: shop.env.DATABASE_URL, ...SHARED_KEYS, ...env } });
     };
 
     it('logs in with ADMIN_EMAIL / ADMIN_PASSWORD and is an admin (and a customer)', async () => {

@@ -1,5 +1,5 @@
-import type { StranglerMode } from '@shop/platform';
-import { eventually } from './support/shop.js';
+import type { StranglerMode } from '@shop/strangler';
+import { eventually } from '@shop/testing';
 import { orderingContract } from './support/ordering-contract.js';
 import { startStrangledShop, type StrangledShop } from './support/strangled-shop.js';
 

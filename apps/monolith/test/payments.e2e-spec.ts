@@ -11,7 +11,7 @@ import {
   type MessageType,
 } from '@shop/contracts';
 import { dataSourceToken, MESSAGE_TRANSPORT, type MessageTransport } from '@shop/platform';
-import { testTransport } from '@shop/platform/testing';
+import { testTransport } from '@shop/testing';
 import { startShop, type ShopUnderTest } from './support/shop.js';
 
 /** Small enough to prove PAYMENT_LIMIT_CENTS is honoured (the default is 100000). */

@@ -1,8 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { TokenService } from '@shop/platform';
-import { createTestApp, createTestDatabase, testConfig, type TestDatabase } from '@shop/platform/testing';
-import { MonolithModule } from '../src/monolith.module.js';
+import { createTestApp, createTestDatabase, type TestDatabase } from '@shop/testing';
+import { monolithApp } from '../src/monolith.app.js';
 import { ProbeModule } from './probe.module.js';
 
 describe('platform HTTP conventions (monolith on PostgreSQL)', () => {
@@ -12,7 +12,7 @@ describe('platform HTTP conventions (monolith on PostgreSQL)', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('platform');
-    app = await createTestApp([MonolithModule.forRoot(testConfig({ DATABASE_URL: database.url })), ProbeModule]);
+    app = await createTestApp(monolithApp, { env: { DATABASE_URL: database.url }, imports: [ProbeModule] });
     tokens = app.get(TokenService);
   });
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppProcess, freePort } from '@shop/platform/testing';
+import { AppProcess, freePort } from '@shop/testing';
 
 /** The built monolith (jest's global setup builds it), started as `npm start` starts it. */
 const startMonolith = (port: number, env: Record<string, string>) => AppProcess.start('monolith', port, { PORT: String(port), ...env });

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { AmqpConnection, AmqpNames, dataSourceToken, inCanary, RpcClient } from '@shop/platform';
-import { createTestApp, testConfig } from '@shop/platform/testing';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { MonolithModule } from '../src/monolith.module.js';
-import { eventually, startShop, type ShopUnderTest } from './support/shop.js';
+import { AmqpConnection, AmqpNames, dataSourceToken, RpcClient } from '@shop/platform';
+import { inCanary } from '@shop/strangler';
+import { createTestApp, eventually, freePort } from '@shop/testing';
+import { monolithApp } from '../src/monolith.app.js';
+import { startShop, type ShopUnderTest } from './support/shop.js';
 import { ShopClient } from './support/shop-client.js';
 import { OrderServiceProcess, startStrangledShop, type StrangledShop } from './support/strangled-shop.js';
-import { freePort } from '@shop/platform/testing';
 
 const ROUTES = '/api/v1/admin/strangler/routes';
 const FAST_BREAKER = { STRANGLER_TIMEOUT_MS: '800', STRANGLER_BREAKER_COOLDOWN_MS: '1000' };
@@ -96,14 +96,14 @@ describe('strangler routing with order-service running', () => {
   });
 
   it('has the service verify the caller token itself', async () => {
-    const connection = new AmqpConnection(shop.config.amqpUrl!);
+    const connection = new AmqpConnection(shop.env.AMQP_URL!);
     await connection.start();
     await connection.waitUntilConnected(5000);
-    const rpc = new RpcClient(connection, new AmqpNames(shop.config.amqpNamespace), `spec-${randomUUID().slice(0, 6)}`);
+    const rpc = new RpcClient(connection, new AmqpNames(shop.env.AMQP_NAMESPACE!), `spec-${randomUUID().slice(0, 6)}`);
     await rpc.start();
     try {
       const victim = randomUUID();
-      const forged = { route: 'ListOrders', payload: { caller: { id: victim, roles: ['admin'] }, limit: 20, offset: 0 } };
+      const forged = { route: 'ordering.ListOrders.v1', payload: { caller: { id: victim, roles: ['admin'] }, limit: 20, offset: 0 } };
       const withoutToken = await rpc.call<{ ok: boolean; problem?: { status: number } }>('ordering', { ...forged, headers: {} }, 3000);
       expect(withoutToken).toEqual({ ok: false, problem: expect.objectContaining({ status: 401 }), headers: { 'WWW-Authenticate': 'Bearer' } });
       const badToken = await rpc.call<{ ok: boolean; problem?: { status: number } }>('ordering', { ...forged, headers: { authorization: 'Bearer forged.token.here' } }, 3000);
@@ -138,9 +138,9 @@ describe('strangler routing with order-service running', () => {
     await client.getOrder(customer, placed.body.id).expect(200);
     const counts = await eventually(async () => {
       const { body } = await shop.http().get('/api/v1/admin/strangler/shadow').set('Authorization', shop.admin).expect(200);
-      return body.ordering?.GetOrder?.matches >= 1 ? body.ordering : undefined;
+      return body.ordering?.['ordering.GetOrder.v1']?.matches >= 1 ? body.ordering : undefined;
     });
-    expect(Object.keys(counts).sort()).toEqual(['GetOrder']);
+    expect(Object.keys(counts).sort()).toEqual(['ordering.GetOrder.v1']);
   });
 
   it('falls back to the monolith for reads while order-service is down, 503s writes, and recovers by itself', async () => {
@@ -171,7 +171,7 @@ describe('strangler routing with order-service running', () => {
 
   it('runs as several order-service instances that share the work, so losing one fails nothing', async () => {
     await shop.route('service');
-    const second = new OrderServiceProcess(shop.config, await freePort());
+    const second = new OrderServiceProcess(shop.env, await freePort());
     await second.start();
     try {
       const customer = shop.bearer(['customer']);
@@ -189,7 +189,7 @@ describe('strangler routing with order-service running', () => {
 
   it('persists the route: another monolith instance on the same database follows within a second', async () => {
     await shop.route('monolith');
-    const other: INestApplication = await createTestApp([MonolithModule.forRoot(testConfig({ DATABASE_URL: (shop.config.database as { url: string }).url, AMQP_URL: shop.config.amqpUrl, AMQP_NAMESPACE: shop.config.amqpNamespace }))]);
+    const other: INestApplication = await createTestApp(monolithApp, { env: shop.env });
     try {
       const customer = shop.bearer(['customer']);
       const servedByOther = async () => (await request(other.getHttpServer()).get('/api/v1/orders').set('Authorization', customer)).headers['x-served-by'];

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
 import { runHttpApp } from '@shop/platform';
-import { OrderServiceModule } from './order-service.module.js';
+import { orderServiceApp } from './order-service.app.js';
 
-await runHttpApp((config) => OrderServiceModule.forRoot(config), (config) => config.orderServicePort);
+await runHttpApp(orderServiceApp);

@@ -6,11 +6,11 @@ import {
   deleteAmqpNamespace,
   TEST_AMQP_URL,
   testAmqpNamespace,
-  testConfig,
+  testEnv,
   type TestDatabase,
-} from '@shop/platform/testing';
-import { ConfigError } from '@shop/platform';
-import { OrderServiceModule } from '../src/order-service.module.js';
+} from '@shop/testing';
+import { ConfigError, prepareApp } from '@shop/platform';
+import { orderServiceApp } from '../src/order-service.app.js';
 
 describe('order-service shell (PostgreSQL, RabbitMQ)', () => {
   let database: TestDatabase;
@@ -19,7 +19,7 @@ describe('order-service shell (PostgreSQL, RabbitMQ)', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('order_service');
-    app = await createTestApp([OrderServiceModule.forRoot(testConfig({ DATABASE_URL: database.url, AMQP_URL: TEST_AMQP_URL, AMQP_NAMESPACE: namespace }))]);
+    app = await createTestApp(orderServiceApp, { env: { DATABASE_URL: database.url, AMQP_URL: TEST_AMQP_URL, AMQP_NAMESPACE: namespace } });
   });
   afterAll(async () => {
     await app.close();
@@ -44,6 +44,6 @@ describe('order-service shell (PostgreSQL, RabbitMQ)', () => {
   });
 
   it('refuses to start without a broker', () => {
-    expect(() => OrderServiceModule.forRoot(testConfig({ DATABASE_URL: database.url }))).toThrow(ConfigError);
+    expect(() => prepareApp(orderServiceApp, testEnv({ DATABASE_URL: database.url }))).toThrow(ConfigError);
   });
 });

@@ -1,5 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { BoundedContextModule, ContextMessaging } from '@shop/platform';
+import { catalogProblems } from './api/catalog.problems.js';
 import { OrderSagaConsumer } from './api/order-saga.consumer.js';
 import { ProductsHttpController } from './api/products.http.controller.js';
 import { CreateProductHandler } from './application/commands/create-product/create-product.handler.js';
@@ -21,6 +22,7 @@ import { TypeOrmReservationRepository } from './infrastructure/reservation.repos
   imports: [
     BoundedContextModule.register({
       name: 'catalog',
+      problems: catalogProblems,
       entities: [ProductEntity, ReservationEntity],
       migrations: [CreateCatalogTables1763700000200],
     }),

@@ -1,1 +1,2 @@
 export { OrderingHttpModule, OrderingModule } from './ordering.module.js';
+export { orderingStrangleable } from './ordering.strangleable.js';

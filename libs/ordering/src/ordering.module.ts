@@ -1,12 +1,14 @@
 import { Module, type MiddlewareConsumer, type NestModule, type OnModuleInit } from '@nestjs/common';
-import { BoundedContextModule, ContextMessaging, servedByMonolith, StranglerModule } from '@shop/platform';
+import { BoundedContextModule, ContextMessaging } from '@shop/platform';
+import { servedByMonolith, StranglerModule } from '@shop/strangler';
+import { orderingProblems } from './api/ordering.problems.js';
+import { OrdersHttpController } from './api/orders.http.controller.js';
 import { CancelOrderHandler } from './application/commands/cancel-order/cancel-order.handler.js';
 import { PlaceOrderHandler } from './application/commands/place-order/place-order.handler.js';
 import { GetOrderHandler } from './application/queries/get-order/get-order.handler.js';
 import { ListOrdersHandler } from './application/queries/list-orders/list-orders.handler.js';
 import { ProductPricesProjector } from './application/read-model/product-prices.projector.js';
 import { OrderSaga } from './application/saga/order-saga.js';
-import { OrdersHttpController } from './api/orders.http.controller.js';
 import { SqlIdempotencyKeys } from './infrastructure/idempotency-keys.repository.js';
 import { CreateOrderingTables1763700000100 } from './infrastructure/migrations/1763700000100-create-ordering-tables.js';
 import { OrderEntity } from './infrastructure/order.entity.js';
@@ -15,18 +17,12 @@ import { SqlProductPrices } from './infrastructure/product-prices.repository.js'
 import { IDEMPOTENCY_KEYS, ORDER_REPOSITORY, PRODUCT_PRICES } from './ordering.di-tokens.js';
 import { orderingStrangleable } from './ordering.strangleable.js';
 
-/** Ordering's ContextGateway: its controllers' single door to the monolith's buses or to order-service. */
-const orderingGateway = StranglerModule.forContext(orderingStrangleable);
-
 /**
  * The ordering bounded context: orders, the placement saga, and its read model of catalog prices.
- * Hosted by the monolith (with OrderingHttpModule) and by order-service (alone), unchanged.
+ * Hosted by the monolith and by order-service, unchanged; its HTTP routes are OrderingHttpModule's.
  */
 @Module({
-  imports: [
-    BoundedContextModule.register({ name: 'ordering', entities: [OrderEntity], migrations: [CreateOrderingTables1763700000100] }),
-    orderingGateway,
-  ],
+  imports: [BoundedContextModule.register({ name: 'ordering', problems: orderingProblems, entities: [OrderEntity], migrations: [CreateOrderingTables1763700000100] })],
   providers: [
     { provide: ORDER_REPOSITORY, useClass: TypeOrmOrderRepository },
     { provide: PRODUCT_PRICES, useClass: SqlProductPrices },
@@ -38,7 +34,6 @@ const orderingGateway = StranglerModule.forContext(orderingStrangleable);
     OrderSaga,
     ProductPricesProjector,
   ],
-  exports: [orderingGateway],
 })
 export class OrderingModule implements OnModuleInit {
   constructor(
@@ -52,9 +47,12 @@ export class OrderingModule implements OnModuleInit {
   }
 }
 
-/** Ordering's HTTP routes, behind the strangler facade: only the monolith serves them. */
+/**
+ * Ordering's HTTP routes, behind the strangler facade (only the monolith serves HTTP): their
+ * ContextGateway sends each command and query to wherever the route table says ordering lives.
+ */
 @Module({
-  imports: [OrderingModule],
+  imports: [StranglerModule.forContext(orderingStrangleable)],
   controllers: [OrdersHttpController],
 })
 export class OrderingHttpModule implements NestModule {

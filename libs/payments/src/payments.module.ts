@@ -1,5 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { BoundedContextModule, ContextMessaging } from '@shop/platform';
+import { BoundedContextModule, ConfigModule, ContextMessaging } from '@shop/platform';
+import { paymentsProblems } from './api/payments.problems.js';
 import { PaymentsConsumer } from './api/payments.consumer.js';
 import { PaymentsHttpController } from './api/payments.http.controller.js';
 import { RefundOrderPaymentHandler } from './application/commands/refund-order-payment/refund-order-payment.handler.js';
@@ -11,6 +12,7 @@ import { CreatePayments1763700000400 } from './infrastructure/migrations/create-
 import { PaymentEntity } from './infrastructure/payment.entity.js';
 import { TypeOrmPaymentRepository } from './infrastructure/payment.repository.js';
 import { SimulatedPaymentProvider } from './infrastructure/simulated-payment-provider.js';
+import { paymentsConfig } from './payments.config.js';
 import { CLOSED_ORDER_REPOSITORY, PAYMENT_PROVIDER, PAYMENT_REPOSITORY } from './payments.di-tokens.js';
 
 /** The payments bounded context: takes and refunds the money of the order saga, and lists an order's payments. */
@@ -18,9 +20,11 @@ import { CLOSED_ORDER_REPOSITORY, PAYMENT_PROVIDER, PAYMENT_REPOSITORY } from '.
   imports: [
     BoundedContextModule.register({
       name: 'payments',
+      problems: paymentsProblems,
       entities: [PaymentEntity, ClosedOrderEntity],
       migrations: [CreatePayments1763700000400],
     }),
+    ConfigModule.forFeature(paymentsConfig),
   ],
   controllers: [PaymentsHttpController],
   providers: [

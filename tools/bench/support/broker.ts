@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import amqp from 'amqplib';
-import { TEST_AMQP_URL } from '@shop/platform/testing';
+import { TEST_AMQP_URL } from '@shop/testing';
 
 const run = promisify(execFile);
 

@@ -3,10 +3,10 @@
 // the QueryBus, with the strangler facade (ContextGateway, X-Served-By middleware) bypassed.
 // Same global guards, pipes, filters and logging as every other route.
 import 'reflect-metadata';
-import { Controller, Get, Module, Param, type DynamicModule } from '@nestjs/common';
+import { Controller, Get, Module, Param } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { CurrentUser, runHttpApp, UuidOr404Pipe, type AppConfig, type AuthenticatedUser } from '@shop/platform';
-import { MonolithModule } from '../../../apps/monolith/src/monolith.module.js';
+import { CurrentUser, runHttpApp, UuidOr404Pipe, type AuthenticatedUser } from '@shop/platform';
+import { monolithApp } from '../../../apps/monolith/src/monolith.app.js';
 // tools/bench is a measurement harness, not a context: it may reach past ordering's public API.
 import { GetOrder } from '../../../libs/ordering/src/application/queries/get-order/get-order.query.js';
 
@@ -20,11 +20,7 @@ class FacadeBypassController {
   }
 }
 
-@Module({})
-class BenchMonolithModule {
-  static forRoot(config: AppConfig): DynamicModule {
-    return { module: BenchMonolithModule, imports: [MonolithModule.forRoot(config)], controllers: [FacadeBypassController] };
-  }
-}
+@Module({ controllers: [FacadeBypassController] })
+class FacadeBypassModule {}
 
-await runHttpApp((config) => BenchMonolithModule.forRoot(config), (config) => config.port);
+await runHttpApp({ ...monolithApp, compose: (composition) => ({ module: FacadeBypassModule, imports: [monolithApp.compose(composition)] }) });

@@ -1,4 +1,4 @@
-// Built apps (dist/) as their own processes, like AppProcess in @shop/platform/testing, but with
+// Built apps (dist/) as their own processes, like AppProcess in @shop/testing, but with
 // what a benchmark needs besides: the process id (to read its memory from /proc) and a
 // start-to-ready time taken with a short poll interval.
 import { spawn, type ChildProcess } from 'node:child_process';

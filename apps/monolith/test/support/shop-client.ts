@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type request from 'supertest';
-import { eventually } from './shop.js';
+import { eventually } from '@shop/testing';
 
 type Http = () => ReturnType<typeof request>;
 

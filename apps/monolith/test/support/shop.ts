@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { TokenService, type AppConfig } from '@shop/platform';
+import { TokenService } from '@shop/platform';
 import {
   createTestApp,
   createTestDatabase,
   deleteAmqpNamespace,
   TEST_AMQP_URL,
   testAmqpNamespace,
-  testConfig,
+  testEnv,
   testTransport,
   type TestDatabase,
-} from '@shop/platform/testing';
-import { MonolithModule } from '../../src/monolith.module.js';
+  type TestEnv,
+} from '@shop/testing';
+import { monolithApp } from '../../src/monolith.app.js';
 
 export const ADMIN_EMAIL = 'admin@shop.test';
 export const CONTEXTS = ['identity', 'catalog', 'ordering', 'payments'];
@@ -20,7 +21,8 @@ export const ADMIN_PASSWORD = 'admin-password-123';
 
 export interface ShopUnderTest {
   app: INestApplication;
-  config: AppConfig;
+  /** The environment the monolith runs with (test defaults included): another process of the shop takes the same. */
+  env: TestEnv;
   http: () => ReturnType<typeof request>;
   /** `Authorization` header value for a fresh (or the given) user id with these roles; no identity round trip. */
   bearer: (roles?: string[], userId?: string) => string;
@@ -43,12 +45,12 @@ export async function startShop(options: ShopOptions = {}): Promise<ShopUnderTes
   const database: TestDatabase | undefined = options.database === 'pglite' ? undefined : await createTestDatabase('shop');
   const amqpNamespace = (options.transport ?? testTransport()) === 'amqp' ? testAmqpNamespace('shop') : undefined;
   const broker = amqpNamespace ? { AMQP_URL: TEST_AMQP_URL, AMQP_NAMESPACE: amqpNamespace } : {};
-  const config = testConfig({ DATABASE_URL: database?.url, ADMIN_EMAIL, ADMIN_PASSWORD, ...broker, ...options.env });
-  const app = await createTestApp([MonolithModule.forRoot(config)]);
+  const env = testEnv({ DATABASE_URL: database?.url, ADMIN_EMAIL, ADMIN_PASSWORD, ...broker, ...options.env });
+  const app = await createTestApp(monolithApp, { env });
   const tokens = app.get(TokenService);
   return {
     app,
-    config,
+    env,
     http: () => request(app.getHttpServer()),
     bearer: (roles = ['customer'], userId = randomUUID()) => `Bearer ${tokens.issue({ id: userId, roles }).accessToken}`,
     close: async () => {
@@ -57,15 +59,4 @@ export async function startShop(options: ShopOptions = {}): Promise<ShopUnderTes
       if (amqpNamespace) await deleteAmqpNamespace(amqpNamespace, { contexts: CONTEXTS });
     },
   };
-}
-
-/** Polls until `check` returns a value that is not undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 3000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }

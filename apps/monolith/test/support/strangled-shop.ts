@@ -1,28 +1,21 @@
-import type { AppConfig, StranglerMode } from '@shop/platform';
-import { AppProcess, freePort } from '@shop/platform/testing';
+import type { StranglerMode } from '@shop/strangler';
+import { AppProcess, freePort, type TestEnv } from '@shop/testing';
 import { startShop, type ShopUnderTest } from './shop.js';
 
 /** order-service as its own process, on the monolith's database and broker namespace. */
 export class OrderServiceProcess {
   private process: AppProcess | undefined;
-  private readonly env: Record<string, string>;
+  private readonly env: TestEnv;
 
-  constructor(config: AppConfig, port: number, logLevel = 'silent') {
-    if (config.database.kind !== 'postgres' || !config.amqpUrl) throw new Error('order-service needs the shop on PostgreSQL and RabbitMQ');
-    this.env = {
-      NODE_ENV: 'test',
-      LOG_LEVEL: logLevel,
-      ORDER_SERVICE_PORT: String(port),
-      DATABASE_URL: config.database.url,
-      AMQP_URL: config.amqpUrl,
-      AMQP_NAMESPACE: config.amqpNamespace,
-      JWT_PRIVATE_KEY: config.jwt.privateKey!,
-      JWT_PUBLIC_KEY: config.jwt.publicKey!,
-    };
-    this.port = port;
+  constructor(
+    shopEnv: TestEnv,
+    readonly port: number,
+    logLevel = 'silent',
+  ) {
+    if (!shopEnv.DATABASE_URL || !shopEnv.AMQP_URL) throw new Error('order-service needs the shop on PostgreSQL and RabbitMQ');
+    const { DATABASE_URL, AMQP_URL, AMQP_NAMESPACE, JWT_PRIVATE_KEY, JWT_PUBLIC_KEY } = shopEnv;
+    this.env = { NODE_ENV: 'test', LOG_LEVEL: logLevel, ORDER_SERVICE_PORT: String(port), DATABASE_URL, AMQP_URL, AMQP_NAMESPACE, JWT_PRIVATE_KEY, JWT_PUBLIC_KEY };
   }
-
-  readonly port: number;
 
   get output(): string {
     return this.process?.output.join('') ?? '';
@@ -50,7 +43,7 @@ export interface StrangledShop extends ShopUnderTest {
  */
 export async function startStrangledShop(mode: StranglerMode, options: { percent?: number; env?: Record<string, string> } = {}): Promise<StrangledShop> {
   const shop = await startShop({ transport: 'amqp', env: options.env });
-  const orderService = new OrderServiceProcess(shop.config, await freePort());
+  const orderService = new OrderServiceProcess(shop.env, await freePort());
   const admin = shop.bearer(['admin']);
   const route = async (next: StranglerMode, percent?: number) => {
     const response = await shop.http().put('/api/v1/admin/strangler/routes/ordering').set('Authorization', admin).send(percent === undefined ? { mode: next } : { mode: next, percent });

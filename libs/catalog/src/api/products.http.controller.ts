@@ -17,7 +17,6 @@ import { CreateProduct } from '../application/commands/create-product/create-pro
 import { UpdateProduct } from '../application/commands/update-product/update-product.command.js';
 import { GetProduct } from '../application/queries/get-product/get-product.query.js';
 import { ListProducts } from '../application/queries/list-products/list-products.query.js';
-import { rethrowAsProblem } from './catalog-problems.js';
 import { CreateProductRequestDto } from './dto/create-product.request.dto.js';
 import { ProductPageResponseDto, ProductResponseDto } from './dto/product.response.dto.js';
 import { UpdateProductRequestDto } from './dto/update-product.request.dto.js';
@@ -48,7 +47,7 @@ export class ProductsHttpController {
   @ApiOkResponse({ type: ProductResponseDto })
   @ApiNotFoundResponse({ description: NOT_FOUND })
   get(@Param('id') id: string): Promise<ProductResponseDto> {
-    return this.queryBus.execute(new GetProduct(id)).catch(rethrowAsProblem);
+    return this.queryBus.execute(new GetProduct(id));
   }
 
   @Roles('admin')
@@ -61,7 +60,7 @@ export class ProductsHttpController {
   @ApiForbiddenResponse({ description: 'Not an admin.' })
   @ApiConflictResponse({ description: 'The sku is taken (compared case-insensitively).' })
   create(@Body() body: CreateProductRequestDto): Promise<ProductResponseDto> {
-    return this.commandBus.execute(new CreateProduct(body.sku, body.name, body.priceCents, body.stock)).catch(rethrowAsProblem);
+    return this.commandBus.execute(new CreateProduct(body.sku, body.name, body.priceCents, body.stock));
   }
 
   @Roles('admin')
@@ -79,7 +78,7 @@ export class ProductsHttpController {
   update(@Param('id') id: string, @Body() body: UpdateProductRequestDto): Promise<ProductResponseDto> {
     assertSomethingToChange(body);
     const { name, priceCents, stock } = body;
-    return this.commandBus.execute(new UpdateProduct(id, { name, priceCents, stock })).catch(rethrowAsProblem);
+    return this.commandBus.execute(new UpdateProduct(id, { name, priceCents, stock }));
   }
 }
 

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { ProductCreatedV1 } from '@shop/contracts';
 import { dataSourceToken, PlatformModule } from '@shop/platform';
-import { createTestApp, createTestDatabase, testConfig, type TestDatabase } from '@shop/platform/testing';
+import { createTestApp, createTestDatabase, shellOf, type TestDatabase } from '@shop/testing';
 import { CatalogModule } from '../catalog.module.js';
 import { DEMO_PRODUCTS, DemoCatalogSeeder } from './demo-catalog.seeder.js';
 
@@ -15,7 +15,7 @@ describe('DemoCatalogSeeder (PostgreSQL)', () => {
   beforeAll(async () => {
     database = await createTestDatabase('catalog_seeder');
     // env=test: nothing is seeded at start-up, so the test drives the seeder itself.
-    app = await createTestApp([PlatformModule.forRoot(testConfig({ DATABASE_URL: database.url })), CatalogModule]);
+    app = await createTestApp(shellOf(PlatformModule, CatalogModule), { env: { DATABASE_URL: database.url } });
     catalog = app.get(dataSourceToken('catalog'));
   });
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { APP_CONFIG, type AppConfig } from '@shop/platform';
+import { Configuration } from '@shop/platform';
 import { CreateProduct } from '../application/commands/create-product/create-product.command.js';
 import type { ProductRepository } from '../application/ports/product.repository.port.js';
 import { PRODUCT_REPOSITORY } from '../catalog.di-tokens.js';
@@ -23,7 +23,7 @@ export class DemoCatalogSeeder implements OnApplicationBootstrap {
   private readonly logger = new Logger(DemoCatalogSeeder.name);
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(Configuration) private readonly config: Configuration,
     private readonly commandBus: CommandBus,
     @Inject(PRODUCT_REPOSITORY) private readonly products: ProductRepository,
   ) {}

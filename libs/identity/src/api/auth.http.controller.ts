@@ -20,7 +20,6 @@ import { AccessTokenResponseDto } from './dto/access-token.response.dto.js';
 import { LogInRequestDto } from './dto/log-in.request.dto.js';
 import { RegisterUserRequestDto } from './dto/register-user.request.dto.js';
 import { UserResponseDto } from './dto/user.response.dto.js';
-import { throwAsProblem } from './identity-problems.js';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -37,7 +36,7 @@ export class AuthHttpController {
   @ApiBadRequestResponse({ description: 'Invalid body (problem+json naming every bad field).' })
   @ApiConflictResponse({ description: 'The email address is already taken (compared case-insensitively).' })
   async register(@Body() body: RegisterUserRequestDto): Promise<UserResponseDto> {
-    const profile = await this.commandBus.execute(new RegisterUser(body.email, body.password, body.displayName)).catch(throwAsProblem);
+    const profile = await this.commandBus.execute(new RegisterUser(body.email, body.password, body.displayName));
     return UserResponseDto.from(profile);
   }
 
@@ -53,7 +52,7 @@ export class AuthHttpController {
   @ApiUnauthorizedResponse({ description: 'Wrong email or password (the same answer for both).' })
   @ApiTooManyRequestsResponse({ description: 'Too many failed attempts; see the Retry-After header (seconds).' })
   async logIn(@Body() body: LogInRequestDto, @Ip() clientAddress: string): Promise<AccessTokenResponseDto> {
-    const token = await this.commandBus.execute(new LogIn(body.email, body.password, clientAddress)).catch(throwAsProblem);
+    const token = await this.commandBus.execute(new LogIn(body.email, body.password, clientAddress));
     return AccessTokenResponseDto.from(token);
   }
 
@@ -64,7 +63,7 @@ export class AuthHttpController {
   @ApiUnauthorizedResponse({ description: 'Missing, invalid or expired token.' })
   @ApiNotFoundResponse({ description: 'The token is valid but its user no longer exists.' })
   async me(@CurrentUser() user: AuthenticatedUser): Promise<UserResponseDto> {
-    const profile = await this.queryBus.execute(new GetUser(user.id)).catch(throwAsProblem);
+    const profile = await this.queryBus.execute(new GetUser(user.id));
     return UserResponseDto.from(profile);
   }
 }

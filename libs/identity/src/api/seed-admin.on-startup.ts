@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '@shop/platform';
 import { SeedAdmin } from '../application/commands/seed-admin/seed-admin.command.js';
 import { SeedAdminHandler } from '../application/commands/seed-admin/seed-admin.handler.js';
+import { identityConfig, type IdentityConfig } from '../identity.config.js';
 
 /** Seeds the configured admin once the app is up (the schema is migrated before any provider gets its DataSource). */
 @Injectable()
@@ -9,7 +9,7 @@ export class SeedAdminOnStartup implements OnApplicationBootstrap {
   private readonly logger = new Logger('Identity');
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(identityConfig.token) private readonly config: IdentityConfig,
     private readonly seedAdmin: SeedAdminHandler,
   ) {}
 

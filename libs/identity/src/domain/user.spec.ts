@@ -3,7 +3,7 @@ import { InvalidDisplayNameError } from './identity.errors.js';
 import { User } from './user.js';
 
 const now = new Date('2025-01-01T00:00:00.000Z');
-const newUser = (email = 'Ann.Smith@shop.test') => ({ id: 'user-1', email: EmailAddress.of(email), passwordHash: 'scrypt$hash', now });
+const newUser = (email = 'Ann.Smith@shop.test', roles = ['customer']) => ({ id: 'user-1', email: EmailAddress.of(email), passwordHash: 'scrypt$hash', roles, now });
 
 describe('User', () => {
   describe('register', () => {
@@ -30,11 +30,15 @@ describe('User', () => {
     });
   });
 
-  describe('seedAdmin', () => {
-    it('creates an admin who is also a customer, named after the email', () => {
-      const admin = User.seedAdmin(newUser('admin@shop.test'));
+  describe('roles', () => {
+    it('holds the roles it was given (an admin who is also a customer, say), named after the email', () => {
+      const admin = User.register(newUser('admin@shop.test', ['admin', 'customer']));
       expect(admin.roles).toEqual(['admin', 'customer']);
       expect(admin.displayName).toBe('admin');
+    });
+
+    it('refuses an account without a role', () => {
+      expect(() => User.register(newUser('nobody@shop.test', []))).toThrow('at least one role');
     });
   });
 

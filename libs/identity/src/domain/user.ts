@@ -1,14 +1,7 @@
 import type { EmailAddress } from './email-address.js';
 import { InvalidDisplayNameError } from './identity.errors.js';
 
-export type Role = 'customer' | 'admin';
-
 export const DISPLAY_NAME_MAX_LENGTH = 100;
-
-/** Everyone who registers is a customer. */
-export const CUSTOMER_ROLES: readonly Role[] = ['customer'];
-/** The seeded admin is also a customer, so the same account can place orders (e.g. to try the shop). */
-export const ADMIN_ROLES: readonly Role[] = ['admin', 'customer'];
 
 export interface UserState {
   id: string;
@@ -16,7 +9,8 @@ export interface UserState {
   displayName: string;
   /** Opaque to the domain: produced and checked by the password hasher. Never the password itself. */
   passwordHash: string;
-  roles: Role[];
+  /** The names of the roles the account holds (see Role in @shop/contracts); at least one. */
+  roles: string[];
   createdAt: Date;
 }
 
@@ -24,6 +18,7 @@ interface NewUser {
   id: string;
   email: EmailAddress;
   passwordHash: string;
+  roles: readonly string[];
   now: Date;
 }
 
@@ -31,22 +26,21 @@ interface NewUser {
 export class User {
   private constructor(private readonly state: UserState) {}
 
-  /** A self-registered customer; without a display name, the email's local part stands in. */
+  /** A new account; without a display name, the email's local part stands in. */
   static register(input: NewUser & { displayName?: string }): User {
-    return User.create(input, resolveDisplayName(input.displayName, input.email), CUSTOMER_ROLES);
-  }
-
-  /** The administrator seeded at start-up from configuration. */
-  static seedAdmin(input: NewUser): User {
-    return User.create(input, resolveDisplayName(undefined, input.email), ADMIN_ROLES);
+    if (input.roles.length === 0) throw new Error('An account holds at least one role.');
+    return new User({
+      id: input.id,
+      email: input.email,
+      displayName: resolveDisplayName(input.displayName, input.email),
+      passwordHash: input.passwordHash,
+      roles: [...input.roles],
+      createdAt: input.now,
+    });
   }
 
   static restore(state: UserState): User {
     return new User({ ...state, roles: [...state.roles] });
-  }
-
-  private static create(input: NewUser, displayName: string, roles: readonly Role[]): User {
-    return new User({ id: input.id, email: input.email, displayName, passwordHash: input.passwordHash, roles: [...roles], createdAt: input.now });
   }
 
   get id(): string {
@@ -65,7 +59,7 @@ export class User {
     return this.state.passwordHash;
   }
 
-  get roles(): Role[] {
+  get roles(): string[] {
     return [...this.state.roles];
   }
 

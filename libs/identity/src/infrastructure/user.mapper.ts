@@ -1,5 +1,5 @@
 import { EmailAddress } from '../domain/email-address.js';
-import { User, type Role } from '../domain/user.js';
+import { User } from '../domain/user.js';
 import { UserEntity } from './user.entity.js';
 
 export const UserMapper = {
@@ -9,7 +9,7 @@ export const UserMapper = {
       email: EmailAddress.of(row.email),
       displayName: row.displayName,
       passwordHash: row.passwordHash,
-      roles: row.roles as Role[],
+      roles: row.roles,
       createdAt: new Date(row.createdAt),
     });
   },

@@ -12,7 +12,8 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ContextGateway, CurrentUser, PageQuery, UuidOr404Pipe, validationProblem, type AuthenticatedUser } from '@shop/platform';
+import { CurrentUser, PageQuery, UuidOr404Pipe, validationProblem, type AuthenticatedUser } from '@shop/platform';
+import { ContextGateway } from '@shop/strangler';
 import { CancelOrder } from '../application/commands/cancel-order/cancel-order.command.js';
 import { PlaceOrder } from '../application/commands/place-order/place-order.command.js';
 import { GetOrder } from '../application/queries/get-order/get-order.query.js';

@@ -13,7 +13,6 @@ import { CurrentUser, type AuthenticatedUser } from '@shop/platform';
 import { ListOrderPaymentsQuery } from '../application/queries/list-order-payments/list-order-payments.query.js';
 import { ListPaymentsRequestDto } from './dto/list-payments.request.dto.js';
 import { PaymentListResponseDto } from './dto/payment-list.response.dto.js';
-import { toProblem } from './payments.problems.js';
 
 @ApiTags('payments')
 @ApiBearerAuth()
@@ -34,11 +33,7 @@ export class PaymentsHttpController {
   @ApiNotFoundResponse({ description: "The order's payments are not the caller's to see (problem+json)." })
   async list(@Query() query: ListPaymentsRequestDto, @CurrentUser() user: AuthenticatedUser): Promise<PaymentListResponseDto> {
     const viewer = { id: user.id, isAdmin: user.roles.includes('admin') };
-    try {
-      const page = await this.queryBus.execute(new ListOrderPaymentsQuery(query.orderId, viewer, query.limit, query.offset));
-      return PaymentListResponseDto.from(page);
-    } catch (error) {
-      throw toProblem(error);
-    }
+    const page = await this.queryBus.execute(new ListOrderPaymentsQuery(query.orderId, viewer, query.limit, query.offset));
+    return PaymentListResponseDto.from(page);
   }
 }

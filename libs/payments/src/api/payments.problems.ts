@@ -1,8 +1,8 @@
-import { ProblemException } from '@shop/platform';
+import { ProblemException, type ProblemMapper } from '@shop/platform';
 import { OrderPaymentsNotFoundError } from '../application/queries/list-order-payments/list-order-payments.query.js';
 
-/** Maps what the use cases refuse to problem+json; anything else stays an unexpected error (500). */
-export function toProblem(error: unknown): unknown {
+/** Payments' refusals as the HTTP problems of the contract. */
+export const paymentsProblems: ProblemMapper = (error) => {
   if (error instanceof OrderPaymentsNotFoundError) return ProblemException.of(404, 'payments-not-found', error.message);
-  return error;
-}
+  return undefined;
+};

@@ -1,8 +1,8 @@
-import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
-import { APP_CONFIG } from '../config/config.module.js';
-import type { AppConfig } from '../config/app-config.js';
+import { ConfigModule } from '../config/config.module.js';
+import { platformConfig, type PlatformConfig } from '../config/platform.config.js';
 import { JwtAuthGuard, RolesGuard } from './guards.js';
 import { resolveJwtKeys } from './jwt-keys.js';
 import { JwtStrategy } from './jwt.strategy.js';
@@ -10,19 +10,14 @@ import { TokenService } from './token.service.js';
 
 /** Secure by default: a global JWT guard (opt out with @Public()) followed by the roles guard. */
 @Global()
-@Module({})
-export class AuthModule {
-  static forRoot(): DynamicModule {
-    return {
-      module: AuthModule,
-      imports: [PassportModule],
-      providers: [
-        { provide: TokenService, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new TokenService(resolveJwtKeys(config)) },
-        JwtStrategy,
-        { provide: APP_GUARD, useClass: JwtAuthGuard },
-        { provide: APP_GUARD, useClass: RolesGuard },
-      ],
-      exports: [TokenService],
-    };
-  }
-}
+@Module({
+  imports: [PassportModule, ConfigModule.forFeature(platformConfig)],
+  providers: [
+    { provide: TokenService, inject: [platformConfig.token], useFactory: (config: PlatformConfig) => new TokenService(resolveJwtKeys(config)) },
+    JwtStrategy,
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: RolesGuard },
+  ],
+  exports: [TokenService],
+})
+export class AuthModule {}

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { IN_MEMORY, type AppConfig } from '../config/app-config.js';
+import { IN_MEMORY, type PlatformConfig } from '../config/platform.config.js';
 
 export interface JwtKeyPair {
   privateKey: string;
@@ -12,7 +12,7 @@ export interface JwtKeyPair {
  * Configured keys win. In development a key pair is generated once under DATA_DIR/keys and
  * reused, so tokens survive restarts. Production never gets here without keys (config refuses).
  */
-export function resolveJwtKeys(config: Pick<AppConfig, 'jwt' | 'dataDir'>): JwtKeyPair {
+export function resolveJwtKeys(config: Pick<PlatformConfig, 'jwt' | 'dataDir'>): JwtKeyPair {
   const { privateKey, publicKey } = config.jwt;
   if (privateKey && publicKey) return { privateKey, publicKey };
   if (config.dataDir === IN_MEMORY) return generateRsaKeyPair();

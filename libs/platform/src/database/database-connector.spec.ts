@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
-import { IN_MEMORY, type DatabaseConfig } from '../config/app-config.js';
+import { createTestDatabase, type TestDatabase } from '@shop/testing';
+import { IN_MEMORY, type DatabaseConfig } from '../config/platform.config.js';
 import { DatabaseConnector, type ContextDatabaseOptions } from './database-connector.js';
 
 class CreateAlphaItems1700000000001 implements MigrationInterface {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { DataSource, type MigrationInterface, type MixedList } from 'typeorm';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions.js';
-import { IN_MEMORY, type DatabaseConfig } from '../config/app-config.js';
+import { IN_MEMORY, type DatabaseConfig } from '../config/platform.config.js';
 import { pgliteDriver, PGliteSessionLock } from './pglite-pool.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity classes

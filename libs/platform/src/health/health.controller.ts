@@ -3,8 +3,7 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthInd
 import { Public } from '../auth/decorators.js';
 import { DatabaseConnector } from '../database/database-connector.js';
 import { MESSAGE_TRANSPORT, type MessageTransport } from '../messaging/message-transport.js';
-import { APP_CONFIG } from '../config/config.module.js';
-import type { AppConfig } from '../config/app-config.js';
+import { platformConfig, type PlatformConfig } from '../config/platform.config.js';
 
 const PROBE_TIMEOUT_MS = 2000;
 
@@ -16,7 +15,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     @Inject(DatabaseConnector) private readonly database: DatabaseConnector,
     @Inject(MESSAGE_TRANSPORT) private readonly transport: MessageTransport,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(platformConfig.token) private readonly config: PlatformConfig,
   ) {}
 
   /** The process runs and answers: nothing else is checked, so a slow database never restarts it. */

@@ -2,6 +2,7 @@ import { VersioningType, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { createValidationPipe } from './validation.js';
+import { ProblemCatalog } from './problem-catalog.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
 import { setupOpenApi } from './openapi.js';
 import { requestContextMiddleware } from './request-context.js';
@@ -22,7 +23,7 @@ export function configureHttpApp(app: INestApplication): INestApplication {
   express.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'docs', 'docs-json'] });
   express.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
   express.useGlobalPipes(createValidationPipe());
-  express.useGlobalFilters(new ProblemDetailsFilter());
+  express.useGlobalFilters(new ProblemDetailsFilter(app.get(ProblemCatalog)));
   setupOpenApi(app);
   return app;
 }

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { problem, problemType, PROBLEM_CONTENT_TYPE, ProblemException, type ProblemDetails } from './problem-details.js';
+import type { ProblemCatalog } from './problem-catalog.js';
+import { problem, problemType, PROBLEM_CONTENT_TYPE, type ProblemDetails } from './problem-details.js';
 
 /** Errors raised by the body parser before any route runs (express' http-errors shape). */
 interface BodyParserError {
@@ -12,12 +13,15 @@ const isBodyParserError = (error: unknown): error is BodyParserError =>
   typeof error === 'object' && error !== null && typeof (error as BodyParserError).type === 'string' && typeof (error as BodyParserError).status === 'number';
 
 /**
- * Answers every failure as application/problem+json (RFC 9457). Unknown errors become a
- * bare 500: the stack goes to the log with the request id, never to the client.
+ * Answers every failure as application/problem+json (RFC 9457): a ProblemException as it is, a
+ * context's business error as its ProblemCatalog entry says, the framework's own errors by status.
+ * Unknown errors become a bare 500: the stack goes to the log with the request id, never to the client.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
+
+  constructor(private readonly catalog: ProblemCatalog) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -30,7 +34,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 
   private toProblem(exception: unknown, request: Request): { body: ProblemDetails; headers: Record<string, string> } {
-    if (exception instanceof ProblemException) return { body: exception.problem, headers: exception.headers };
+    const known = this.catalog.toProblem(exception);
+    if (known) return { body: known.problem, headers: known.headers };
     // Nest wraps body-parser's errors (http-errors) in an HttpException whose cause says what failed.
     const bodyError = exception instanceof HttpException ? exception.cause : exception;
     if (isBodyParserError(bodyError)) return { body: this.fromBodyParser(bodyError), headers: {} };

@@ -1,40 +1,36 @@
-import { Module, RequestMethod, type DynamicModule } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
-import { APP_CONFIG } from '../config/config.module.js';
-import type { AppConfig } from '../config/app-config.js';
+import { ConfigModule } from '../config/config.module.js';
+import { platformConfig, type PlatformConfig } from '../config/platform.config.js';
 import { RequestContext } from '../http/request-context.js';
 
 /** Fields that must never reach a log line. */
 const REDACTED = ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.accessToken', 'password', 'accessToken'];
 
 /** Structured JSON logs (pino); every line carries the request id of the request or message that caused it. */
-@Module({})
-export class LoggingModule {
-  static forRoot(): DynamicModule {
-    return {
-      module: LoggingModule,
-      imports: [
-        LoggerModule.forRootAsync({
-          inject: [APP_CONFIG],
-          useFactory: (config: AppConfig) => ({
-            // One catch-all route, so paths outside the /api prefix (health) are logged once, not twice.
-            forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
-            pinoHttp: {
-              level: config.logLevel,
-              genReqId: (request: IncomingMessage) => (request as IncomingMessage & { id: string }).id,
-              mixin: () => {
-                const requestId = RequestContext.requestId();
-                return requestId ? { requestId } : {};
-              },
-              redact: { paths: REDACTED, censor: '[redacted]' },
-              quietReqLogger: true,
-              autoLogging: { ignore: (request: IncomingMessage) => request.url?.startsWith('/health') ?? false },
-            },
-          }),
-        }),
-      ],
-      exports: [LoggerModule],
-    };
-  }
-}
+@Module({
+  imports: [
+    LoggerModule.forRootAsync({
+      imports: [ConfigModule.forFeature(platformConfig)],
+      inject: [platformConfig.token],
+      useFactory: (config: PlatformConfig) => ({
+        // One catch-all route, so paths outside the /api prefix (health) are logged once, not twice.
+        forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
+        pinoHttp: {
+          level: config.logLevel,
+          genReqId: (request: IncomingMessage) => (request as IncomingMessage & { id: string }).id,
+          mixin: () => {
+            const requestId = RequestContext.requestId();
+            return requestId ? { requestId } : {};
+          },
+          redact: { paths: REDACTED, censor: '[redacted]' },
+          quietReqLogger: true,
+          autoLogging: { ignore: (request: IncomingMessage) => request.url?.startsWith('/health') ?? false },
+        },
+      }),
+    }),
+  ],
+  exports: [LoggerModule],
+})
+export class LoggingModule {}

@@ -9,6 +9,7 @@ import {
 import type { DataSource } from 'typeorm';
 import { DatabaseConnector, type ContextDatabaseOptions } from '../database/database-connector.js';
 import { dataSourceToken } from '../database/database.module.js';
+import { ProblemCatalog, type ProblemMapper } from '../http/problem-catalog.js';
 import { inboxSubscription } from './inbox-consumer.js';
 import { MESSAGE_TRANSPORT, type MessageTransport } from './message-transport.js';
 import { outboxInboxMigration } from './outbox-inbox.migration.js';
@@ -49,15 +50,18 @@ class RelayLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdow
 export interface BoundedContextOptions extends Omit<ContextDatabaseOptions, 'schema'> {
   /** The context's name, which is also its schema and its queue. */
   name: string;
+  /** How the context's business errors read over HTTP (see ProblemCatalog). */
+  problems?: ProblemMapper;
 }
 
 /**
  * What every context gets from the platform, wired the same way: its own schema and migrations
- * (outbox and inbox included), a UnitOfWork, an outbox relay, and event subscriptions.
+ * (outbox and inbox included), a UnitOfWork, an outbox relay, event subscriptions, and its
+ * errors' problem mapping.
  */
 @Module({})
 export class BoundedContextModule {
-  static register({ name, entities, migrations }: BoundedContextOptions): DynamicModule {
+  static register({ name, entities, migrations, problems }: BoundedContextOptions): DynamicModule {
     const dataSource = dataSourceToken(name);
     return {
       module: BoundedContextModule,
@@ -80,6 +84,7 @@ export class BoundedContextModule {
         },
         ContextMessaging,
         RelayLifecycle,
+        { provide: `ProblemMapper:${name}`, inject: [ProblemCatalog], useFactory: (catalog: ProblemCatalog) => problems && catalog.register(problems) },
       ],
       exports: [UnitOfWork, ContextMessaging, OutboxRelay, dataSource],
     };

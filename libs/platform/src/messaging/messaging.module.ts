@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { APP_CONFIG } from '../config/config.module.js';
-import type { AppConfig } from '../config/app-config.js';
+import { ConfigModule } from '../config/config.module.js';
+import { platformConfig, type PlatformConfig } from '../config/platform.config.js';
 import { AmqpConnection } from './amqp/amqp-connection.js';
 import { AmqpNames } from './amqp/amqp-names.js';
 import { AmqpTransport } from './amqp/amqp-transport.js';
@@ -20,12 +20,13 @@ const INITIAL_CONNECT_WAIT_MS = 5000;
  */
 @Global()
 @Module({
+  imports: [ConfigModule.forFeature(platformConfig)],
   providers: [
     { provide: INSTANCE_ID, useFactory: () => randomUUID().slice(0, 8) },
     {
       provide: AMQP_CONNECTION,
-      inject: [APP_CONFIG],
-      useFactory: async (config: AppConfig) => {
+      inject: [platformConfig.token],
+      useFactory: async (config: PlatformConfig) => {
         if (!config.amqpUrl) return undefined;
         const connection = new AmqpConnection(config.amqpUrl);
         await connection.start();
@@ -36,8 +37,8 @@ const INITIAL_CONNECT_WAIT_MS = 5000;
     },
     {
       provide: AmqpNames,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new AmqpNames(config.amqpNamespace),
+      inject: [platformConfig.token],
+      useFactory: (config: PlatformConfig) => new AmqpNames(config.amqpNamespace),
     },
     {
       provide: MESSAGE_TRANSPORT,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { messageType, type MessageEnvelope } from '@shop/contracts';
 import { DatabaseConnector } from '../database/database-connector.js';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { createTestDatabase, type TestDatabase } from '@shop/testing';
 import { inboxSubscription } from './inbox-consumer.js';
 import { InProcessTransport } from './in-process-transport.js';
 import type { MessageTransport } from './message-transport.js';

@@ -34,7 +34,7 @@ class RecordingLimiter implements LoginAttemptLimiter {
   }
 }
 
-const ann = User.register({ id: 'user-1', email: EmailAddress.of('ann@shop.test'), passwordHash: 'hashed:right-password', now: new Date() });
+const ann = User.register({ id: 'user-1', email: EmailAddress.of('ann@shop.test'), passwordHash: 'hashed:right-password', roles: ['customer'], now: new Date() });
 const users: UserRepository = {
   findById: async () => null,
   findByEmail: async (email) => (email.equals(ann.email) ? ann : null),

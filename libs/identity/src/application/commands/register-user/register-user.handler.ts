@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { UserRegisteredV1 } from '@shop/contracts';
+import { Role, UserRegisteredV1 } from '@shop/contracts';
 import { UnitOfWork } from '@shop/platform';
 import { EmailAddress } from '../../../domain/email-address.js';
 import { EmailAlreadyTakenError } from '../../../domain/identity.errors.js';
@@ -29,6 +29,8 @@ export class RegisterUserHandler implements ICommandHandler<RegisterUser> {
       email,
       displayName: command.displayName,
       passwordHash: await this.hasher.hash(command.password),
+      // Everyone who registers is a customer.
+      roles: [Role.Customer],
       now: new Date(),
     });
 

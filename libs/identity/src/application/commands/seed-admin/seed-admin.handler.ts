@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { UserRegisteredV1 } from '@shop/contracts';
+import { Role, UserRegisteredV1 } from '@shop/contracts';
 import { UnitOfWork } from '@shop/platform';
 import { EmailAddress } from '../../../domain/email-address.js';
 import { PasswordPolicy } from '../../../domain/password-policy.js';
@@ -33,7 +33,8 @@ export class SeedAdminHandler implements ICommandHandler<SeedAdmin> {
 
     const password = command.password ?? generatePassword();
     PasswordPolicy.assertAcceptable(password);
-    const admin = User.seedAdmin({ id: randomUUID(), email, passwordHash: await this.hasher.hash(password), now: new Date() });
+    // The admin is also a customer, so the same account can place orders (e.g. to try the shop).
+    const admin = User.register({ id: randomUUID(), email, passwordHash: await this.hasher.hash(password), roles: [Role.Admin, Role.Customer], now: new Date() });
 
     const created = await this.uow.run(async (tx) => {
       // Another instance may have won the race since the check above; then this one does nothing.

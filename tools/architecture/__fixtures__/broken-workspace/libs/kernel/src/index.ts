@@ -1,3 +1,4 @@
 import { Beta } from '@fx/beta';
+import { a } from './a';
 
-export const kernel = Beta;
+export const kernel = [Beta, a];

@@ -1,3 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { placeOrder } from '../application/place-order';
+import { rule } from './rule';
 
-export const fine = Injectable;
+export const fine = [Injectable, placeOrder, rule];

@@ -1,0 +1,68 @@
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import { defineConfig } from './config-slice.js';
+import { variables } from './variables.js';
+
+/** `DATA_DIR=:memory:` keeps the embedded database and dev keys in memory (tests, throw-away demos). */
+export const IN_MEMORY = ':memory:';
+
+export type DatabaseConfig = { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string | typeof IN_MEMORY };
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export interface PlatformConfig {
+  database: DatabaseConfig;
+  amqpUrl: string | undefined;
+  /** Prefix of every exchange and queue name (see AmqpNames). */
+  amqpNamespace: string;
+  /** Absolute path, or IN_MEMORY. */
+  dataDir: string;
+  jwt: { privateKey: string | undefined; publicKey: string | undefined };
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+
+/** The plumbing's own settings: where the database, the broker, the keys and the logs are. */
+export const platformConfig = defineConfig({
+  name: 'platform',
+  variables: {
+    DATABASE_URL: variables.url(['postgres', 'postgresql']),
+    AMQP_URL: variables.url(['amqp', 'amqps']),
+    AMQP_NAMESPACE: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'must be 1-41 lower-case letters, digits or dashes')
+      .default('shop'),
+    DATA_DIR: z.string().trim().min(1, 'must not be empty').default('.data'),
+    JWT_PRIVATE_KEY: variables.pem('PRIVATE KEY'),
+    JWT_PUBLIC_KEY: variables.pem('PUBLIC KEY'),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be a pino level (${LOG_LEVELS.join(', ')})` }).default('info'),
+  },
+  secrets: ['JWT_PRIVATE_KEY', 'JWT_PUBLIC_KEY', 'DATABASE_URL', 'AMQP_URL'],
+  check: (raw, { env }) => {
+    const problems: string[] = [];
+    if (Boolean(raw.JWT_PRIVATE_KEY) !== Boolean(raw.JWT_PUBLIC_KEY)) problems.push('JWT_PRIVATE_KEY / JWT_PUBLIC_KEY: set both or neither');
+    if (env === 'production') {
+      for (const name of ['JWT_PRIVATE_KEY', 'JWT_PUBLIC_KEY'] as const) if (!raw[name]) problems.push(requiredInProduction(name));
+    }
+    return problems;
+  },
+  build: (raw): PlatformConfig => {
+    const dataDir = raw.DATA_DIR === IN_MEMORY ? IN_MEMORY : absolute(raw.DATA_DIR);
+    return {
+      database: raw.DATABASE_URL ? { kind: 'postgres', url: raw.DATABASE_URL } : { kind: 'pglite', dataDir },
+      amqpUrl: raw.AMQP_URL,
+      amqpNamespace: raw.AMQP_NAMESPACE,
+      dataDir,
+      jwt: { privateKey: raw.JWT_PRIVATE_KEY, publicKey: raw.JWT_PUBLIC_KEY },
+      logLevel: raw.LOG_LEVEL,
+    };
+  },
+});
+
+/** The one wording for a secret that production must be given. */
+export const requiredInProduction = (variable: string): string =>
+  `${variable}: required when NODE_ENV=production (generated development defaults are refused)`;
+
+function absolute(path: string): string {
+  return isAbsolute(path) ? path : resolve(process.cwd(), path);
+}

@@ -1,0 +1,30 @@
+import { ProblemException } from './problem-details.js';
+
+/**
+ * How one context's business errors read over HTTP: the problem for an error it knows, undefined
+ * for any other. Each context declares one (`api/<context>.problems.ts`) and registers it with
+ * BoundedContextModule; the context's code throws its own errors and never builds a problem itself.
+ */
+export type ProblemMapper = (error: unknown) => ProblemException | undefined;
+
+/**
+ * Every context's ProblemMapper, consulted by the global ProblemDetailsFilter and by a strangled
+ * service answering the facade, so an error reads the same whichever process raised it.
+ */
+export class ProblemCatalog {
+  private readonly mappers = new Set<ProblemMapper>();
+
+  register(mapper: ProblemMapper): void {
+    this.mappers.add(mapper);
+  }
+
+  /** The problem an error stands for: itself if it is one, a context's mapping, or undefined. */
+  toProblem(error: unknown): ProblemException | undefined {
+    if (error instanceof ProblemException) return error;
+    for (const mapper of this.mappers) {
+      const problem = mapper(error);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+}

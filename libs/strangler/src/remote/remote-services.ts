@@ -1,0 +1,25 @@
+import { type RpcClient } from '@shop/platform';
+import type { StrangleableContexts } from '../routing/strangleable-context.js';
+import { RemoteService } from './remote-service.js';
+
+/** One RemoteService (with its own circuit) per strangleable context, when there is a broker. */
+export class RemoteServices {
+  private readonly services = new Map<string, RemoteService>();
+
+  constructor(
+    private readonly contexts: StrangleableContexts,
+    private readonly rpc: RpcClient | undefined,
+    private readonly options: { timeoutMs: number; cooldownMs: number },
+  ) {}
+
+  for(context: string): RemoteService | undefined {
+    const descriptor = this.contexts.get(context);
+    if (!this.rpc || !descriptor) return undefined;
+    let remote = this.services.get(context);
+    if (!remote) {
+      remote = new RemoteService(context, descriptor.service, this.rpc, this.options.timeoutMs, this.options.cooldownMs);
+      this.services.set(context, remote);
+    }
+    return remote;
+  }
+}

@@ -1,0 +1,77 @@
+import { Logger } from '@nestjs/common';
+import type { CommandBus, QueryBus } from '@nestjs/cqrs';
+import {
+  InvalidTokenError,
+  problem,
+  problemType,
+  ProblemException,
+  RequestContext,
+  resolveRequestId,
+  type ProblemCatalog,
+  type RpcRequest,
+  type RpcServer,
+  type TokenService,
+} from '@shop/platform';
+import type { StrangleableContext, StrangleableContexts } from '../routing/strangleable-context.js';
+import { PING_ROUTE, type RemoteReply } from './remote-service.js';
+
+/**
+ * The extracted service's side of the facade: answers each strangleable context's commands and
+ * queries from its request queue. The caller's token is verified again here (the facade's word is
+ * not taken for it) and replaces the caller named in the message; the request id is carried into
+ * logs and into every event the handler publishes.
+ */
+export class StranglerEndpoint {
+  private readonly logger = new Logger(StranglerEndpoint.name);
+
+  constructor(
+    private readonly contexts: StrangleableContexts,
+    private readonly rpc: RpcServer,
+    private readonly tokens: TokenService,
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+    private readonly problems: ProblemCatalog,
+  ) {}
+
+  async start(): Promise<void> {
+    for (const context of this.contexts.all()) {
+      await this.rpc.serve(context.context, (request) => this.answer(context, request));
+      this.logger.log({ context: context.context }, 'serving strangled context over request-reply');
+    }
+  }
+
+  private answer(context: StrangleableContext, request: RpcRequest): Promise<RemoteReply> {
+    const requestId = resolveRequestId(request.headers['x-request-id']);
+    return RequestContext.run({ requestId, authorization: request.headers.authorization }, async (): Promise<RemoteReply> => {
+      if (request.route === PING_ROUTE) return { ok: true, value: 'pong' };
+      try {
+        // Who is asking is settled before anything else, so an unauthenticated caller learns nothing, not even which routes exist.
+        const caller = this.verifiedCaller(request.headers.authorization);
+        const decoded = this.contexts.fromRemote(context.context, { route: request.route, payload: request.payload as Record<string, unknown> });
+        if (!decoded) throw ProblemException.of(400, 'unknown-route', `${context.context} has no route ${request.route}.`);
+        decoded.message.caller = caller;
+        const value = decoded.kind === 'command' ? await this.commands.execute(decoded.message) : await this.queries.execute(decoded.message);
+        return { ok: true, value };
+      } catch (error) {
+        return this.toReply(error);
+      }
+    });
+  }
+
+  private verifiedCaller(authorization: string | undefined) {
+    const token = authorization?.match(/^Bearer (.+)$/)?.[1];
+    try {
+      if (!token) throw new InvalidTokenError('no bearer token was forwarded');
+      return this.tokens.verify(token);
+    } catch (error) {
+      throw ProblemException.of(401, 'unauthorized', `The forwarded token was refused: ${(error as Error).message}.`, {}, { 'WWW-Authenticate': 'Bearer' });
+    }
+  }
+
+  private toReply(error: unknown): RemoteReply {
+    const known = this.problems.toProblem(error);
+    if (known) return { ok: false, problem: known.problem, headers: known.headers };
+    this.logger.error({ err: error }, 'request failed in the service');
+    return { ok: false, problem: problem(500, 'An unexpected error occurred.', { type: problemType('internal-error') }) };
+  }
+}

@@ -1,0 +1,3 @@
+import { OrderTable } from '../infrastructure/order-table';
+
+export const placeOrder = OrderTable;

@@ -1,0 +1,1 @@
+export const rule = 'domain importing domain is fine';
