@@ -5,3 +5,4 @@ export * from './identity/roles.js';
 export * from './catalog/catalog.events.js';
 export * from './ordering/ordering.events.js';
 export * from './payments/payments.events.js';
+export * from './payments/payments.commands.js';

@@ -10,7 +10,8 @@ import { ListOrdersHandler } from './application/queries/list-orders/list-orders
 import { ProductPricesProjector } from './application/read-model/product-prices.projector.js';
 import { OrderSaga } from './application/saga/order-saga.js';
 import { SqlIdempotencyKeys } from './infrastructure/idempotency-keys.repository.js';
-import { CreateOrderingTables1763700000100 } from './infrastructure/migrations/1763700000100-create-ordering-tables.js';
+import { CreateOrderingTables1763700000100 } from './infrastructure/migrations/1763700000100-create-ordering-tables.migration.js';
+import { NameInboxHandlers1764600000100 } from './infrastructure/migrations/1764600000100-name-inbox-handlers.migration.js';
 import { OrderEntity } from './infrastructure/order.entity.js';
 import { TypeOrmOrderRepository } from './infrastructure/order.repository.js';
 import { SqlProductPrices } from './infrastructure/product-prices.repository.js';
@@ -22,7 +23,7 @@ import { orderingStrangleable } from './ordering.strangleable.js';
  * Hosted by the monolith and by order-service, unchanged; its HTTP routes are OrderingHttpModule's.
  */
 @Module({
-  imports: [BoundedContextModule.register({ name: 'ordering', problems: orderingProblems, entities: [OrderEntity], migrations: [CreateOrderingTables1763700000100] })],
+  imports: [BoundedContextModule.register({ name: 'ordering', problems: orderingProblems, entities: [OrderEntity], migrations: [CreateOrderingTables1763700000100, NameInboxHandlers1764600000100] })],
   providers: [
     { provide: ORDER_REPOSITORY, useClass: TypeOrmOrderRepository },
     { provide: PRODUCT_PRICES, useClass: SqlProductPrices },

@@ -1,14 +1,15 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { BoundedContextModule, ConfigModule, ContextMessaging } from '@shop/platform';
 import { paymentsProblems } from './api/payments.problems.js';
-import { PaymentsConsumer } from './api/payments.consumer.js';
 import { PaymentsHttpController } from './api/payments.http.controller.js';
 import { RefundOrderPaymentHandler } from './application/commands/refund-order-payment/refund-order-payment.handler.js';
 import { TakePaymentHandler } from './application/commands/take-payment/take-payment.handler.js';
+import { OrderSagaConsumer } from './application/saga/order-saga.consumer.js';
 import { ListOrderPaymentsHandler } from './application/queries/list-order-payments/list-order-payments.handler.js';
 import { ClosedOrderEntity } from './infrastructure/closed-order.entity.js';
 import { TypeOrmClosedOrderRepository } from './infrastructure/closed-order.repository.js';
-import { CreatePayments1763700000400 } from './infrastructure/migrations/create-payments.migration.js';
+import { CreatePayments1763700000400 } from './infrastructure/migrations/1763700000400-create-payments.migration.js';
+import { NameInboxHandlers1764600000400 } from './infrastructure/migrations/1764600000400-name-inbox-handlers.migration.js';
 import { PaymentEntity } from './infrastructure/payment.entity.js';
 import { TypeOrmPaymentRepository } from './infrastructure/payment.repository.js';
 import { SimulatedPaymentProvider } from './infrastructure/simulated-payment-provider.js';
@@ -22,7 +23,7 @@ import { CLOSED_ORDER_REPOSITORY, PAYMENT_PROVIDER, PAYMENT_REPOSITORY } from '.
       name: 'payments',
       problems: paymentsProblems,
       entities: [PaymentEntity, ClosedOrderEntity],
-      migrations: [CreatePayments1763700000400],
+      migrations: [CreatePayments1763700000400, NameInboxHandlers1764600000400],
     }),
     ConfigModule.forFeature(paymentsConfig),
   ],
@@ -34,16 +35,16 @@ import { CLOSED_ORDER_REPOSITORY, PAYMENT_PROVIDER, PAYMENT_REPOSITORY } from '.
     TakePaymentHandler,
     RefundOrderPaymentHandler,
     ListOrderPaymentsHandler,
-    PaymentsConsumer,
+    OrderSagaConsumer,
   ],
 })
 export class PaymentsModule implements OnModuleInit {
   constructor(
     private readonly messaging: ContextMessaging,
-    private readonly consumer: PaymentsConsumer,
+    private readonly orderSaga: OrderSagaConsumer,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    await this.messaging.subscribe(this.consumer);
+    await this.messaging.subscribe(this.orderSaga);
   }
 }

@@ -17,7 +17,7 @@ import {
   type AmqpConnection,
 } from '@shop/platform';
 import { StranglerAdminController } from './control/strangler-admin.controller.js';
-import { CreateStranglerTables1763700000900 } from './control/strangler-tables.migration.js';
+import { CreateStranglerTables1763700000900 } from './control/1763700000900-create-strangler-tables.migration.js';
 import { RemoteServices } from './remote/remote-services.js';
 import { StranglerEndpoint } from './remote/strangler-endpoint.js';
 import { ContextGateway, MONOLITH, SERVED_BY_HEADER } from './routing/context-gateway.js';

@@ -3,9 +3,9 @@
 // the QueryBus, with the strangler facade (ContextGateway, X-Served-By middleware) bypassed.
 // Same global guards, pipes, filters and logging as every other route.
 import 'reflect-metadata';
-import { Controller, Get, Module, Param } from '@nestjs/common';
+import { Controller, Get, Module, NotFoundException, Param } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { CurrentUser, runHttpApp, UuidOr404Pipe, type AuthenticatedUser } from '@shop/platform';
+import { CurrentUser, runHttpApp, UuidParamPipe, type AuthenticatedUser } from '@shop/platform';
 import { monolithApp } from '../../../apps/monolith/src/monolith.app.js';
 // tools/bench is a measurement harness, not a context: it may reach past ordering's public API.
 import { GetOrder } from '../../../libs/ordering/src/application/queries/get-order/get-order.query.js';
@@ -15,7 +15,7 @@ class FacadeBypassController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get(':id')
-  get(@CurrentUser() user: AuthenticatedUser, @Param('id', new UuidOr404Pipe('Order')) id: string): Promise<unknown> {
+  get(@CurrentUser() user: AuthenticatedUser, @Param('id', new UuidParamPipe(() => new NotFoundException())) id: string): Promise<unknown> {
     return this.queries.execute(new GetOrder(user, id));
   }
 }

@@ -32,14 +32,21 @@ export interface OutboxFigures {
   count: number;
 }
 
-/** The consumer's handler: notes when each event reached it. */
-class ArrivalRecorder {
-  arrivals = new Map<string, number>();
+interface ArrivalRecorder {
+  arrivals: Map<string, number>;
+}
 
-  @OnIntegrationEvent(Probed)
-  async record(event: Probed): Promise<void> {
-    this.arrivals.set(`${event.round}:${event.n}`, performance.now());
+/** The consuming context's handler: notes when each event reached it. */
+function arrivalRecorder(context: string): ArrivalRecorder {
+  class Recorder implements ArrivalRecorder {
+    arrivals = new Map<string, number>();
+
+    @OnIntegrationEvent(Probed, `${context}.record-arrival`)
+    async record(event: Probed): Promise<void> {
+      this.arrivals.set(`${event.round}:${event.n}`, performance.now());
+    }
   }
+  return new Recorder();
 }
 
 interface Wiring {
@@ -115,7 +122,7 @@ export class OutboxProbe {
     const consumerSchema = `probe_consumer_${suffix}`;
     const producerSource: DataSource = await this.connector.open({ schema: producerSchema, entities: [], migrations: [outboxInboxMigration(producerSchema)] });
     const consumerSource: DataSource = await this.connector.open({ schema: consumerSchema, entities: [], migrations: [outboxInboxMigration(consumerSchema)] });
-    const recorder = new ArrivalRecorder();
+    const recorder = arrivalRecorder(consumerSchema);
     await transport.subscribe(inboxSubscription(new UnitOfWork(consumerSchema, consumerSource, () => undefined), [recorder]));
     const relay = new OutboxRelay(producerSchema, producerSource, transport);
     relay.start();

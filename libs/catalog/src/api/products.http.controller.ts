@@ -12,11 +12,13 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { PageQuery, Public, Roles, validationProblem } from '@shop/platform';
+import { Role } from '@shop/contracts';
+import { PageQuery, Public, Roles, UuidParamPipe, validationProblem } from '@shop/platform';
 import { CreateProduct } from '../application/commands/create-product/create-product.command.js';
 import { UpdateProduct } from '../application/commands/update-product/update-product.command.js';
 import { GetProduct } from '../application/queries/get-product/get-product.query.js';
 import { ListProducts } from '../application/queries/list-products/list-products.query.js';
+import { ProductNotFoundError } from '../domain/catalog.errors.js';
 import { CreateProductRequestDto } from './dto/create-product.request.dto.js';
 import { ProductPageResponseDto, ProductResponseDto } from './dto/product.response.dto.js';
 import { UpdateProductRequestDto } from './dto/update-product.request.dto.js';
@@ -46,11 +48,11 @@ export class ProductsHttpController {
   @ApiOperation({ summary: 'Get a product', description: 'Public.' })
   @ApiOkResponse({ type: ProductResponseDto })
   @ApiNotFoundResponse({ description: NOT_FOUND })
-  get(@Param('id') id: string): Promise<ProductResponseDto> {
+  get(@Param('id', new UuidParamPipe((id) => new ProductNotFoundError(id))) id: string): Promise<ProductResponseDto> {
     return this.queryBus.execute(new GetProduct(id));
   }
 
-  @Roles('admin')
+  @Roles(Role.Admin)
   @ApiBearerAuth()
   @Post()
   @ApiOperation({ summary: 'Create a product', description: 'Admin only. Announced as ProductCreatedV1.' })
@@ -63,7 +65,7 @@ export class ProductsHttpController {
     return this.commandBus.execute(new CreateProduct(body.sku, body.name, body.priceCents, body.stock));
   }
 
-  @Roles('admin')
+  @Roles(Role.Admin)
   @ApiBearerAuth()
   @Patch(':id')
   @ApiOperation({
@@ -75,7 +77,7 @@ export class ProductsHttpController {
   @ApiUnauthorizedResponse({ description: 'No valid token.' })
   @ApiForbiddenResponse({ description: 'Not an admin.' })
   @ApiNotFoundResponse({ description: NOT_FOUND })
-  update(@Param('id') id: string, @Body() body: UpdateProductRequestDto): Promise<ProductResponseDto> {
+  update(@Param('id', new UuidParamPipe((id) => new ProductNotFoundError(id))) id: string, @Body() body: UpdateProductRequestDto): Promise<ProductResponseDto> {
     assertSomethingToChange(body);
     const { name, priceCents, stock } = body;
     return this.commandBus.execute(new UpdateProduct(id, { name, priceCents, stock }));

@@ -6,7 +6,7 @@ export const ProductMapper = {
     return Product.restore({ id: entity.id, sku: entity.sku, name: entity.name, priceCents: entity.priceCents, stock: entity.stock });
   },
 
-  toEntity(product: Product, now: Date): ProductEntity {
+  toPersistence(product: Product, now: Date): ProductEntity {
     return Object.assign(new ProductEntity(), product.snapshot(), { createdAt: now, updatedAt: now });
   },
 };

@@ -1,13 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { UnitOfWork, type Transaction } from '@shop/platform';
+import { entityManagerOf, UnitOfWork, type Page, type PageRequest, type Transaction } from '@shop/platform';
 import type { Product } from '../domain/product.js';
-import type { Page, ProductRepository } from '../application/ports/product.repository.port.js';
+import type { ProductRepository } from '../application/ports/product.repository.port.js';
 import { ProductEntity } from './product.entity.js';
 import { ProductMapper } from './product.mapper.js';
-
-/** PostgreSQL would refuse to compare a malformed id with a uuid column; such an id names no product. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const isUuid = (id: string): boolean => UUID.test(id);
 
 @Injectable()
 export class TypeOrmProductRepository implements ProductRepository {
@@ -15,11 +11,11 @@ export class TypeOrmProductRepository implements ProductRepository {
 
   async insertIfSkuFree(tx: Transaction, product: Product): Promise<boolean> {
     // ON CONFLICT DO NOTHING waits for a concurrent insert of the same sku instead of failing on it.
-    const result = await tx.manager
+    const result = await entityManagerOf(tx)
       .createQueryBuilder()
       .insert()
       .into(ProductEntity)
-      .values(ProductMapper.toEntity(product, new Date()))
+      .values(ProductMapper.toPersistence(product, new Date()))
       .orIgnore()
       .returning('id')
       .execute();
@@ -27,7 +23,6 @@ export class TypeOrmProductRepository implements ProductRepository {
   }
 
   async findById(id: string): Promise<Product | null> {
-    if (!isUuid(id)) return null;
     const entity = await this.uow.manager.findOneBy(ProductEntity, { id });
     return entity ? ProductMapper.toDomain(entity) : null;
   }
@@ -38,9 +33,9 @@ export class TypeOrmProductRepository implements ProductRepository {
   }
 
   async lockAll(tx: Transaction, ids: string[]): Promise<Product[]> {
-    const known = [...new Set(ids.filter(isUuid))];
+    const known = [...new Set(ids)];
     if (known.length === 0) return [];
-    const entities = await tx.manager
+    const entities = await entityManagerOf(tx)
       .createQueryBuilder(ProductEntity, 'p')
       .where('p.id IN (:...ids)', { ids: known })
       .orderBy('p.id')
@@ -51,16 +46,12 @@ export class TypeOrmProductRepository implements ProductRepository {
 
   async save(tx: Transaction, product: Product): Promise<void> {
     const { id, name, priceCents, stock } = product.snapshot();
-    await tx.manager.update(ProductEntity, { id }, { name, priceCents, stock, updatedAt: new Date() });
+    await entityManagerOf(tx).update(ProductEntity, { id }, { name, priceCents, stock, updatedAt: new Date() });
   }
 
-  async list(page: { limit: number; offset: number }): Promise<Page<Product>> {
-    const [entities, total] = await this.uow.manager.findAndCount(ProductEntity, {
-      order: { sku: 'ASC', id: 'ASC' },
-      take: page.limit,
-      skip: page.offset,
-    });
-    return { items: entities.map(ProductMapper.toDomain), total };
+  async list({ limit, offset }: PageRequest): Promise<Page<Product>> {
+    const [entities, total] = await this.uow.manager.findAndCount(ProductEntity, { order: { sku: 'ASC', id: 'ASC' }, take: limit, skip: offset });
+    return { items: entities.map(ProductMapper.toDomain), total, limit, offset };
   }
 
   count(): Promise<number> {

@@ -6,7 +6,7 @@ export const ReservationMapper = {
     return Reservation.restore({ orderId: entity.orderId, status: entity.status, lines: entity.lines });
   },
 
-  toEntity(reservation: Reservation, now: Date): ReservationEntity {
+  toPersistence(reservation: Reservation, now: Date): ReservationEntity {
     return Object.assign(new ReservationEntity(), reservation.snapshot(), { createdAt: now, updatedAt: now });
   },
 };

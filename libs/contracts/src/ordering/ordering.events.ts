@@ -15,12 +15,17 @@ export interface OrderPlacedV1 {
 }
 export const OrderPlacedV1 = messageType<OrderPlacedV1>('ordering.OrderPlaced', 1);
 
-/** Sent by the order saga once stock is reserved: payments takes the money. */
+/**
+ * @deprecated The earlier name of payments' TakePaymentV1 (same payload). Ordering sends
+ * TakePaymentV1; payments still accepts this one so that messages published before the rename (in
+ * an outbox or a queue during a rolling deploy) are still handled. Remove once none can be left.
+ */
 export interface PaymentRequestedV1 {
   orderId: string;
   customerId: string;
   amountCents: number;
 }
+/** @deprecated see the interface */
 export const PaymentRequestedV1 = messageType<PaymentRequestedV1>('ordering.PaymentRequested', 1);
 
 export interface OrderConfirmedV1 {

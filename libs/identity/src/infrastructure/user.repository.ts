@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { UnitOfWork, type Transaction } from '@shop/platform';
+import { isUUID } from 'class-validator';
+import { entityManagerOf, type Transaction, UnitOfWork } from '@shop/platform';
 import type { UserRepository } from '../application/ports/user.repository.port.js';
 import type { EmailAddress } from '../domain/email-address.js';
 import type { User } from '../domain/user.js';
 import { UserEntity } from './user.entity.js';
 import { UserMapper } from './user.mapper.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
 export class TypeOrmUserRepository implements UserRepository {
@@ -14,7 +13,7 @@ export class TypeOrmUserRepository implements UserRepository {
 
   async findById(id: string): Promise<User | null> {
     // A token's subject is not necessarily a uuid; such a user simply does not exist here.
-    if (!UUID.test(id)) return null;
+    if (!isUUID(id)) return null;
     const row = await this.uow.manager.findOne(UserEntity, { where: { id } });
     return row ? UserMapper.toDomain(row) : null;
   }
@@ -24,10 +23,10 @@ export class TypeOrmUserRepository implements UserRepository {
     return row ? UserMapper.toDomain(row) : null;
   }
 
-  async insertIfEmailFree(user: User, tx: Transaction): Promise<boolean> {
+  async insertIfEmailFree(tx: Transaction, user: User): Promise<boolean> {
     const row = UserMapper.toPersistence(user);
     // ON CONFLICT names the email only: any other violation (say, a duplicate id) still fails loudly.
-    const inserted: unknown[] = await tx.manager.query(
+    const inserted: unknown[] = await entityManagerOf(tx).query(
       `INSERT INTO identity.users (id, email, display_name, password_hash, roles, created_at)
        VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (email) DO NOTHING

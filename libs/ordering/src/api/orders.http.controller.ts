@@ -12,13 +12,14 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CurrentUser, PageQuery, UuidOr404Pipe, validationProblem, type AuthenticatedUser } from '@shop/platform';
+import { CurrentUser, PageQuery, UuidParamPipe, validationProblem, type AuthenticatedUser } from '@shop/platform';
 import { ContextGateway } from '@shop/strangler';
 import { CancelOrder } from '../application/commands/cancel-order/cancel-order.command.js';
 import { PlaceOrder } from '../application/commands/place-order/place-order.command.js';
+import type { OrderPage, OrderView } from '../application/order.view.js';
 import { GetOrder } from '../application/queries/get-order/get-order.query.js';
 import { ListOrders } from '../application/queries/list-orders/list-orders.query.js';
-import type { OrderPage, OrderView } from '../application/order.view.js';
+import { OrderNotFoundError } from '../domain/order.errors.js';
 import { OrderPageResponseDto, OrderResponseDto } from './dto/order.response.dto.js';
 import { PlaceOrderRequestDto } from './dto/place-order.request.dto.js';
 
@@ -62,7 +63,7 @@ export class OrdersHttpController {
   @Get(':id')
   @ApiOkResponse({ type: OrderResponseDto })
   @ApiNotFoundResponse({ description: 'no such order, or it belongs to someone else' })
-  get(@CurrentUser() user: AuthenticatedUser, @Param('id', new UuidOr404Pipe('Order')) id: string): Promise<OrderView> {
+  get(@CurrentUser() user: AuthenticatedUser, @Param('id', new UuidParamPipe((id) => new OrderNotFoundError(id))) id: string): Promise<OrderView> {
     return this.ordering.query(new GetOrder(user, id));
   }
 
@@ -71,7 +72,7 @@ export class OrdersHttpController {
   @ApiOkResponse({ type: OrderResponseDto, description: 'CANCELLED; stock is released and a captured payment refunded' })
   @ApiNotFoundResponse({ description: 'no such order, or it belongs to someone else' })
   @ApiConflictResponse({ description: 'the order is already REJECTED or CANCELLED' })
-  cancel(@CurrentUser() user: AuthenticatedUser, @Param('id', new UuidOr404Pipe('Order')) id: string): Promise<OrderView> {
+  cancel(@CurrentUser() user: AuthenticatedUser, @Param('id', new UuidParamPipe((id) => new OrderNotFoundError(id))) id: string): Promise<OrderView> {
     return this.ordering.command(new CancelOrder(user, id));
   }
 }

@@ -1,3 +1,5 @@
+import { Role } from '@shop/contracts';
+import type { Page } from '@shop/platform';
 import type { Order } from '../domain/order.js';
 
 /** The `Order` of the HTTP contract: what every query and command answers with. Plain data, so it can cross a broker. */
@@ -12,12 +14,7 @@ export interface OrderView {
   updatedAt: string;
 }
 
-export interface OrderPage {
-  items: OrderView[];
-  total: number;
-  limit: number;
-  offset: number;
-}
+export type OrderPage = Page<OrderView>;
 
 export function toOrderView(order: Order): OrderView {
   const state = order.snapshot();
@@ -39,4 +36,4 @@ export interface Caller {
   roles: string[];
 }
 
-export const viewerOf = (caller: Caller) => ({ id: caller.id, isAdmin: caller.roles.includes('admin') });
+export const viewerOf = (caller: Caller) => ({ id: caller.id, isAdmin: caller.roles.includes(Role.Admin) });

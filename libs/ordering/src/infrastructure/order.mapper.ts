@@ -3,5 +3,5 @@ import { OrderEntity } from './order.entity.js';
 
 export const OrderMapper = {
   toDomain: (entity: OrderEntity): Order => Order.restore({ ...entity }),
-  toEntity: (order: Order): OrderEntity => Object.assign(new OrderEntity(), order.snapshot()),
+  toPersistence: (order: Order): OrderEntity => Object.assign(new OrderEntity(), order.snapshot()),
 };

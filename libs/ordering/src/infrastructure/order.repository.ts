@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { UnitOfWork, type Transaction } from '@shop/platform';
+import { entityManagerOf, UnitOfWork, type Page, type PageRequest, type Transaction } from '@shop/platform';
 import type { Order } from '../domain/order.js';
-import type { OrderRepository, Page } from '../application/ports/order.repository.port.js';
+import type { OrderRepository } from '../application/ports/order.repository.port.js';
 import { OrderEntity } from './order.entity.js';
 import { OrderMapper } from './order.mapper.js';
 
@@ -15,7 +15,7 @@ export class TypeOrmOrderRepository implements OrderRepository {
   }
 
   async findForUpdate(tx: Transaction, id: string): Promise<Order | null> {
-    const entity = await tx.manager
+    const entity = await entityManagerOf(tx)
       .createQueryBuilder(OrderEntity, 'o')
       .where('o.id = :id', { id })
       .setLock('pessimistic_write')
@@ -24,16 +24,16 @@ export class TypeOrmOrderRepository implements OrderRepository {
   }
 
   async save(tx: Transaction, order: Order): Promise<void> {
-    await tx.manager.save(OrderMapper.toEntity(order));
+    await entityManagerOf(tx).save(OrderMapper.toPersistence(order));
   }
 
-  async listByCustomer(customerId: string, page: { limit: number; offset: number }): Promise<Page<Order>> {
+  async listByCustomer(customerId: string, { limit, offset }: PageRequest): Promise<Page<Order>> {
     const [entities, total] = await this.uow.manager.findAndCount(OrderEntity, {
       where: { customerId },
       order: { createdAt: 'DESC', id: 'DESC' },
-      take: page.limit,
-      skip: page.offset,
+      take: limit,
+      skip: offset,
     });
-    return { items: entities.map(OrderMapper.toDomain), total };
+    return { items: entities.map(OrderMapper.toDomain), total, limit, offset };
   }
 }

@@ -9,8 +9,9 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { Role } from '@shop/contracts';
 import { CurrentUser, type AuthenticatedUser } from '@shop/platform';
-import { ListOrderPaymentsQuery } from '../application/queries/list-order-payments/list-order-payments.query.js';
+import { ListOrderPayments } from '../application/queries/list-order-payments/list-order-payments.query.js';
 import { ListPaymentsRequestDto } from './dto/list-payments.request.dto.js';
 import { PaymentListResponseDto } from './dto/payment-list.response.dto.js';
 
@@ -32,8 +33,8 @@ export class PaymentsHttpController {
   @ApiUnauthorizedResponse({ description: 'No valid bearer token (problem+json).' })
   @ApiNotFoundResponse({ description: "The order's payments are not the caller's to see (problem+json)." })
   async list(@Query() query: ListPaymentsRequestDto, @CurrentUser() user: AuthenticatedUser): Promise<PaymentListResponseDto> {
-    const viewer = { id: user.id, isAdmin: user.roles.includes('admin') };
-    const page = await this.queryBus.execute(new ListOrderPaymentsQuery(query.orderId, viewer, query.limit, query.offset));
+    const viewer = { id: user.id, isAdmin: user.roles.includes(Role.Admin) };
+    const page = await this.queryBus.execute(new ListOrderPayments(query.orderId, viewer, query.limit, query.offset));
     return PaymentListResponseDto.from(page);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Transaction } from '@shop/platform';
+import { entityManagerOf, type Transaction } from '@shop/platform';
 import type { ClosedOrderRepository } from '../application/ports/closed-order.repository.port.js';
 import { ClosedOrderEntity } from './closed-order.entity.js';
 
@@ -7,10 +7,10 @@ import { ClosedOrderEntity } from './closed-order.entity.js';
 export class TypeOrmClosedOrderRepository implements ClosedOrderRepository {
   async close(tx: Transaction, orderId: string): Promise<void> {
     // Cancelling twice keeps the first tombstone.
-    await tx.manager.createQueryBuilder().insert().into(ClosedOrderEntity).values({ orderId, closedAt: new Date() }).orIgnore().execute();
+    await entityManagerOf(tx).createQueryBuilder().insert().into(ClosedOrderEntity).values({ orderId, closedAt: new Date() }).orIgnore().execute();
   }
 
   async isClosed(tx: Transaction, orderId: string): Promise<boolean> {
-    return tx.manager.existsBy(ClosedOrderEntity, { orderId });
+    return entityManagerOf(tx).existsBy(ClosedOrderEntity, { orderId });
   }
 }

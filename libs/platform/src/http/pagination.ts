@@ -22,10 +22,17 @@ export class PageQuery {
   offset: number = 0;
 }
 
-/** The list shape of the API. */
-export interface PageOf<T> {
-  items: T[];
-  total: number;
+/** Which slice of a list: what every list query and repository takes. */
+export interface PageRequest {
   limit: number;
   offset: number;
 }
+
+/** One slice of a list and the size of the whole: the list shape of the API, and what repositories answer. */
+export interface Page<T> extends PageRequest {
+  items: T[];
+  total: number;
+}
+
+/** The same page with its items mapped (e.g. domain objects to views). */
+export const mapPage = <T, U>(page: Page<T>, map: (item: T) => U): Page<U> => ({ ...page, items: page.items.map(map) });

@@ -10,7 +10,7 @@ import type { DataSource } from 'typeorm';
 import { DatabaseConnector, type ContextDatabaseOptions } from '../database/database-connector.js';
 import { dataSourceToken } from '../database/database.module.js';
 import { ProblemCatalog, type ProblemMapper } from '../http/problem-catalog.js';
-import { inboxSubscription } from './inbox-consumer.js';
+import { HandlerNames, inboxSubscription } from './inbox-consumer.js';
 import { MESSAGE_TRANSPORT, type MessageTransport } from './message-transport.js';
 import { outboxInboxMigration } from './outbox-inbox.migration.js';
 import { OutboxRelay } from './outbox-relay.js';
@@ -22,14 +22,16 @@ export class ContextMessaging {
   constructor(
     private readonly uow: UnitOfWork,
     @Inject(MESSAGE_TRANSPORT) private readonly transport: MessageTransport,
+    private readonly handlerNames: HandlerNames,
   ) {}
 
   /**
    * Subscribes the context's consumer classes (methods marked @OnIntegrationEvent). Call it from
    * the context module's onModuleInit: every subscription is then in place before any relay starts.
+   * A handler name that is malformed or already taken in this process stops the start-up.
    */
   async subscribe(...consumers: object[]): Promise<void> {
-    await this.transport.subscribe(inboxSubscription(this.uow, consumers));
+    await this.transport.subscribe(inboxSubscription(this.uow, consumers, this.handlerNames));
   }
 }
 

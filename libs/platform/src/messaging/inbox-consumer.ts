@@ -10,17 +10,37 @@ interface BoundHandler {
   run: IntegrationEventHandler<unknown>;
 }
 
+/** `<context>.<what-it-does>`, lower-case words joined by dashes. */
+const HANDLER_NAME = /^[a-z][a-z0-9_-]*\.[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/**
+ * Handler names in use in this process: a name is a handler's identity in the inbox, so two handlers
+ * sharing one would each skip the messages the other handled.
+ */
+export class HandlerNames {
+  private readonly taken = new Map<string, string>();
+
+  claim(context: string, name: string, owner: string): void {
+    if (!HANDLER_NAME.test(name) || !name.startsWith(`${context}.`)) {
+      throw new Error(`${owner}: the handler name "${name}" must read ${context}.<what-it-does> (lower-case words joined by dashes).`);
+    }
+    const other = this.taken.get(name);
+    if (other) throw new Error(`The handler name "${name}" is used by both ${other} and ${owner}.`);
+    this.taken.set(name, owner);
+  }
+}
+
 /**
  * Builds a context's subscription from its consumer classes. Each handler runs in one transaction
  * with its inbox row: a message already recorded for that handler is acknowledged and skipped.
  */
-export function inboxSubscription(uow: UnitOfWork, consumers: object[]): Subscription {
+export function inboxSubscription(uow: UnitOfWork, consumers: object[], names = new HandlerNames()): Subscription {
   const handlers = new Map<string, BoundHandler[]>();
   for (const consumer of consumers) {
-    for (const { type, method } of handlerBindingsOf(consumer)) {
-      const handler = (consumer as Record<string, IntegrationEventHandler<unknown>>)[method]!.bind(consumer);
-      const bound = { name: `${consumer.constructor.name}.${method}`, run: handler };
-      handlers.set(type.key, [...(handlers.get(type.key) ?? []), bound]);
+    for (const { type, method, handler } of handlerBindingsOf(consumer)) {
+      names.claim(uow.schema, handler, `${consumer.constructor.name}.${method}`);
+      const run = (consumer as Record<string, IntegrationEventHandler<unknown>>)[method]!.bind(consumer);
+      handlers.set(type.key, [...(handlers.get(type.key) ?? []), { name: handler, run }]);
     }
   }
 
@@ -31,11 +51,7 @@ export function inboxSubscription(uow: UnitOfWork, consumers: object[]): Subscri
       RequestContext.run({ requestId: envelope.correlationId, messageId: envelope.messageId }, async () => {
         for (const handler of handlers.get(routingKeyOf(envelope)) ?? []) {
           await uow.run(async (tx) => {
-            const recorded: unknown[] = await tx.manager.query(
-              `INSERT INTO "${uow.schema}".inbox (message_id, handler) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING message_id`,
-              [envelope.messageId, handler.name],
-            );
-            if (recorded.length === 0) return; // delivered before: already applied
+            if (!(await uow.recordInInbox(tx, envelope.messageId, handler.name))) return; // delivered before: already applied
             await handler.run(envelope.payload, tx, envelope);
           });
         }

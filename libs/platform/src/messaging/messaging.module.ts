@@ -5,6 +5,7 @@ import { platformConfig, type PlatformConfig } from '../config/platform.config.j
 import { AmqpConnection } from './amqp/amqp-connection.js';
 import { AmqpNames } from './amqp/amqp-names.js';
 import { AmqpTransport } from './amqp/amqp-transport.js';
+import { HandlerNames } from './inbox-consumer.js';
 import { InProcessTransport } from './in-process-transport.js';
 import { MESSAGE_TRANSPORT, type MessageTransport } from './message-transport.js';
 
@@ -22,6 +23,7 @@ const INITIAL_CONNECT_WAIT_MS = 5000;
 @Module({
   imports: [ConfigModule.forFeature(platformConfig)],
   providers: [
+    HandlerNames,
     { provide: INSTANCE_ID, useFactory: () => randomUUID().slice(0, 8) },
     {
       provide: AMQP_CONNECTION,
@@ -51,7 +53,7 @@ const INITIAL_CONNECT_WAIT_MS = 5000;
       },
     },
   ],
-  exports: [MESSAGE_TRANSPORT, AMQP_CONNECTION, AmqpNames, INSTANCE_ID],
+  exports: [MESSAGE_TRANSPORT, AMQP_CONNECTION, AmqpNames, INSTANCE_ID, HandlerNames],
 })
 export class MessagingModule implements OnApplicationShutdown {
   constructor(@Inject(MESSAGE_TRANSPORT) private readonly transport: MessageTransport) {}

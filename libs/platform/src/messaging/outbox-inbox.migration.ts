@@ -40,3 +40,25 @@ export function outboxInboxMigration(schema: string): new () => MigrationInterfa
     }
   };
 }
+
+/**
+ * Renames inbox handler keys, so messages handled under a handler's former name stay handled under
+ * its new one (a redelivery after the rename is still recognised). `renames` maps old to new.
+ */
+export function inboxHandlerRenames(schema: string, name: string, renames: Record<string, string>): new () => MigrationInterface {
+  return class RenameInboxHandlers implements MigrationInterface {
+    readonly name = name;
+
+    async up(queryRunner: QueryRunner): Promise<void> {
+      for (const [from, to] of Object.entries(renames)) {
+        await queryRunner.query(`UPDATE "${schema}".inbox SET handler = $2 WHERE handler = $1`, [from, to]);
+      }
+    }
+
+    async down(queryRunner: QueryRunner): Promise<void> {
+      for (const [from, to] of Object.entries(renames)) {
+        await queryRunner.query(`UPDATE "${schema}".inbox SET handler = $1 WHERE handler = $2`, [from, to]);
+      }
+    }
+  };
+}

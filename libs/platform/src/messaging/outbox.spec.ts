@@ -7,9 +7,9 @@ import { inboxSubscription } from './inbox-consumer.js';
 import { InProcessTransport } from './in-process-transport.js';
 import type { MessageTransport } from './message-transport.js';
 import { OnIntegrationEvent } from './on-integration-event.decorator.js';
-import { outboxInboxMigration } from './outbox-inbox.migration.js';
+import { inboxHandlerRenames, outboxInboxMigration } from './outbox-inbox.migration.js';
 import { DEFAULT_RELAY_OPTIONS, OutboxRelay } from './outbox-relay.js';
-import { UnitOfWork, type Transaction } from './unit-of-work.js';
+import { entityManagerOf, UnitOfWork, type Transaction } from './unit-of-work.js';
 
 interface ThingHappened {
   n: number;
@@ -20,13 +20,13 @@ const ThingHappened = messageType<ThingHappened>('probe.ThingHappened', 1);
 class ThingCounter {
   failuresLeft = 0;
 
-  @OnIntegrationEvent(ThingHappened)
+  @OnIntegrationEvent(ThingHappened, 'consumer.count-things')
   async count(event: ThingHappened, tx: Transaction): Promise<void> {
     if (this.failuresLeft > 0) {
       this.failuresLeft -= 1;
       throw new Error('handler failed on purpose');
     }
-    await tx.manager.query('INSERT INTO consumer.effects (n) VALUES ($1)', [event.n]);
+    await entityManagerOf(tx).query('INSERT INTO consumer.effects (n) VALUES ($1)', [event.n]);
   }
 }
 
@@ -124,6 +124,61 @@ describe('transactional outbox and inbox (PostgreSQL)', () => {
     expect(await transport.publish([envelope, envelope])).toEqual([null, null]);
     expect(await transport.publish([envelope])).toEqual([null]);
     expect(await effects()).toEqual([42]);
+  });
+
+  describe('handler names on the wire', () => {
+    const envelopeOf = (n: number): MessageEnvelope<ThingHappened> => ({
+      messageId: randomUUID(),
+      type: ThingHappened.type,
+      version: ThingHappened.version,
+      occurredAt: new Date().toISOString(),
+      correlationId: 'test',
+      causationId: null,
+      payload: { n },
+    });
+
+    /** The same handler after a refactoring: another class, another method, the same explicit name. */
+    class RenamedThingCounter {
+      @OnIntegrationEvent(ThingHappened, 'consumer.count-things')
+      async countAgain(event: ThingHappened, tx: Transaction): Promise<void> {
+        await entityManagerOf(tx).query('INSERT INTO consumer.effects (n) VALUES ($1)', [event.n]);
+      }
+    }
+
+    it('recognises a redelivery after the consumer class and method were renamed', async () => {
+      const envelope = envelopeOf(11);
+      const { transport } = await wire();
+      expect(await transport.publish([envelope])).toEqual([null]);
+
+      const afterDeploy = new InProcessTransport();
+      await afterDeploy.subscribe(inboxSubscription(new UnitOfWork('consumer', consumerSource, () => undefined), [new RenamedThingCounter()]));
+      expect(await afterDeploy.publish([envelope])).toEqual([null]);
+      expect(await effects()).toEqual([11]);
+      expect(await consumerSource.query('SELECT handler FROM consumer.inbox')).toEqual([{ handler: 'consumer.count-things' }]);
+    });
+
+    it('keeps a message handled under a former key handled once the rename migration ran', async () => {
+      const envelope = envelopeOf(12);
+      await consumerSource.query("INSERT INTO consumer.inbox (message_id, handler) VALUES ($1, 'ThingCounter.count')", [envelope.messageId]);
+      const rename = inboxHandlerRenames('consumer', 'RenameThingHandlers1763700000002', { 'ThingCounter.count': 'consumer.count-things' });
+      await connector.open({ schema: 'consumer', entities: [], migrations: [outboxInboxMigration('consumer'), CreateEffects1763700000001, rename] });
+
+      const { transport } = await wire();
+      expect(await transport.publish([envelope])).toEqual([null]);
+      expect(await effects()).toEqual([]);
+    });
+
+    it('refuses two handlers under one name, and a name that does not start with its context', async () => {
+      const uow = new UnitOfWork('consumer', consumerSource, () => undefined);
+      expect(() => inboxSubscription(uow, [new ThingCounter(), new RenamedThingCounter()])).toThrow(
+        'The handler name "consumer.count-things" is used by both ThingCounter.count and RenamedThingCounter.countAgain.',
+      );
+      class Misnamed {
+        @OnIntegrationEvent(ThingHappened, 'producer.count-things')
+        async count(): Promise<void> {}
+      }
+      expect(() => inboxSubscription(uow, [new Misnamed()])).toThrow('must read consumer.<what-it-does>');
+    });
   });
 
   it('retries a failing handler with back-off, then delivers once', async () => {

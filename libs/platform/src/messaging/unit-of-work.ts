@@ -3,11 +3,32 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { MessageEnvelope, MessageType } from '@shop/contracts';
 import { RequestContext } from '../http/request-context.js';
 
-/** One local transaction of a context: state changes through `manager`, events through `publish`. */
+/**
+ * One local transaction of a context, as application code sees it: opaque. Events go out through
+ * `publish` (to the context's outbox, in this transaction); state changes go through the context's
+ * repositories, which alone reach the database, with `entityManagerOf(tx)`.
+ */
 export interface Transaction {
-  readonly manager: EntityManager;
   /** Written to the context's outbox in this transaction; dispatched only after it commits. */
   publish<Payload>(type: MessageType<Payload>, payload: Payload): Promise<void>;
+}
+
+/**
+ * A use case that runs inside a transaction it is given rather than one of its own: a consumer's,
+ * so that its effects commit with the inbox row of the message that caused them. Called directly
+ * by the consumer (the CommandBus is for use cases that own their transaction).
+ */
+export interface TransactionalHandler<Command> {
+  execute(tx: Transaction, command: Command): Promise<void>;
+}
+
+const managers = new WeakMap<Transaction, EntityManager>();
+
+/** The database session of a transaction, for repositories (infrastructure) only. */
+export function entityManagerOf(tx: Transaction): EntityManager {
+  const manager = managers.get(tx);
+  if (!manager) throw new Error('Not a transaction opened by a UnitOfWork (or it has ended).');
+  return manager;
 }
 
 /**
@@ -21,24 +42,38 @@ export class UnitOfWork {
     private readonly afterCommit: () => void,
   ) {}
 
-  /** For reads outside a transaction. */
+  /** For repositories' reads outside a transaction. */
   get manager(): EntityManager {
     return this.dataSource.manager;
   }
 
   async run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     let published = 0;
-    const result = await this.dataSource.transaction(async (manager) =>
-      work({
-        manager,
+    const result = await this.dataSource.transaction(async (manager) => {
+      const tx: Transaction = {
         publish: async (type, payload) => {
           await this.writeOutbox(manager, envelopeFor(type, payload));
           published += 1;
         },
-      }),
-    );
+      };
+      managers.set(tx, manager);
+      try {
+        return await work(tx);
+      } finally {
+        managers.delete(tx);
+      }
+    });
     if (published > 0) this.afterCommit();
     return result;
+  }
+
+  /** Records that `handler` handled the message, in `tx`; false when it had already (a redelivery). */
+  async recordInInbox(tx: Transaction, messageId: string, handler: string): Promise<boolean> {
+    const recorded: unknown[] = await entityManagerOf(tx).query(
+      `INSERT INTO "${this.schema}".inbox (message_id, handler) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING message_id`,
+      [messageId, handler],
+    );
+    return recorded.length > 0;
   }
 
   private async writeOutbox(manager: EntityManager, envelope: MessageEnvelope): Promise<void> {

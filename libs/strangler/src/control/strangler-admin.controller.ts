@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { Role } from '@shop/contracts';
 import { CurrentUser, Roles, type AuthenticatedUser, ProblemException, validationProblem } from '@shop/platform';
 import { RemoteServices } from '../remote/remote-services.js';
 import { defaultPercent, RouteTable, type Route } from '../routing/route-table.js';
@@ -36,7 +37,7 @@ export class ChangeRouteRequestDto {
 @ApiTags('strangler')
 @ApiBearerAuth()
 @ApiForbiddenResponse({ description: 'admins only' })
-@Roles('admin')
+@Roles(Role.Admin)
 @Controller('admin/strangler')
 export class StranglerAdminController {
   constructor(

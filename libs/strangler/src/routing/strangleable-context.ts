@@ -63,12 +63,16 @@ export class StrangleableContexts {
       ...Object.entries(descriptor.commands).map(([name, type]) => ({ name, type, kind: 'command' as const })),
       ...Object.entries(descriptor.queries).map(([name, type]) => ({ name, type, kind: 'query' as const })),
     ];
+    const names = new Set(this.byName.keys());
+    const types = new Map(this.byType);
     for (const { name, type } of routes) {
       if (!WIRE_NAME.test(name) || !name.startsWith(`${descriptor.context}.`)) {
         throw new Error(`The route name "${name}" must read ${descriptor.context}.<Message>.v<version>.`);
       }
-      if (this.byName.has(name)) throw new Error(`The route name "${name}" is used twice.`);
-      if (this.byType.has(type)) throw new Error(`${type.name} is routed under two names: ${this.byType.get(type)} and ${name}.`);
+      if (names.has(name)) throw new Error(`The route name "${name}" is used twice.`);
+      if (types.has(type)) throw new Error(`${type.name} is routed under two names: ${types.get(type)} and ${name}.`);
+      names.add(name);
+      types.set(type, name);
     }
     for (const { name, type, kind } of routes) {
       this.byName.set(name, { type, kind, context: descriptor.context });

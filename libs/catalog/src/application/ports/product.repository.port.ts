@@ -1,12 +1,6 @@
-import type { Transaction } from '@shop/platform';
+import type { Page, PageRequest, Transaction } from '@shop/platform';
 import type { Product } from '../../domain/product.js';
 
-export interface Page<T> {
-  items: T[];
-  total: number;
-}
-
-/** Ids that are not UUIDs name no product: lookups answer "not found" rather than fail. */
 export interface ProductRepository {
   /** Inserts unless the sku (compared case-insensitively) is taken; false when it was. Safe under concurrent inserts. */
   insertIfSkuFree(tx: Transaction, product: Product): Promise<boolean>;
@@ -17,6 +11,6 @@ export interface ProductRepository {
   lockAll(tx: Transaction, ids: string[]): Promise<Product[]>;
   save(tx: Transaction, product: Product): Promise<void>;
   /** Ordered by sku, then id: a stable order for paging. */
-  list(page: { limit: number; offset: number }): Promise<Page<Product>>;
+  list(page: PageRequest): Promise<Page<Product>>;
   count(): Promise<number>;
 }

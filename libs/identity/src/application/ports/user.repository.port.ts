@@ -9,5 +9,5 @@ export interface UserRepository {
    * Inserts the user in the caller's transaction unless the email is already taken, and says
    * whether it did. Decided by the unique index, so of two concurrent inserts exactly one wins.
    */
-  insertIfEmailFree(user: User, tx: Transaction): Promise<boolean>;
+  insertIfEmailFree(tx: Transaction, user: User): Promise<boolean>;
 }

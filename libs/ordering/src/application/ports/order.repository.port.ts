@@ -1,10 +1,5 @@
-import type { Transaction } from '@shop/platform';
+import type { Page, PageRequest, Transaction } from '@shop/platform';
 import type { Order } from '../../domain/order.js';
-
-export interface Page<T> {
-  items: T[];
-  total: number;
-}
 
 export interface OrderRepository {
   findById(id: string): Promise<Order | null>;
@@ -12,5 +7,5 @@ export interface OrderRepository {
   findForUpdate(tx: Transaction, id: string): Promise<Order | null>;
   save(tx: Transaction, order: Order): Promise<void>;
   /** The customer's orders, newest first. */
-  listByCustomer(customerId: string, page: { limit: number; offset: number }): Promise<Page<Order>>;
+  listByCustomer(customerId: string, page: PageRequest): Promise<Page<Order>>;
 }

@@ -9,12 +9,12 @@ import type { ProductPrices } from '../ports/product-prices.port.js';
 export class ProductPricesProjector {
   constructor(@Inject(PRODUCT_PRICES) private readonly prices: ProductPrices) {}
 
-  @OnIntegrationEvent(ProductCreatedV1)
+  @OnIntegrationEvent(ProductCreatedV1, 'ordering.record-price-of-created-product')
   async onProductCreated(event: ProductCreatedV1, tx: Transaction, envelope: MessageEnvelope<ProductCreatedV1>): Promise<void> {
     await this.prices.record(tx, event.productId, event.priceCents, new Date(envelope.occurredAt));
   }
 
-  @OnIntegrationEvent(ProductPriceChangedV1)
+  @OnIntegrationEvent(ProductPriceChangedV1, 'ordering.record-changed-price')
   async onPriceChanged(event: ProductPriceChangedV1, tx: Transaction, envelope: MessageEnvelope<ProductPriceChangedV1>): Promise<void> {
     await this.prices.record(tx, event.productId, event.priceCents, new Date(envelope.occurredAt));
   }

@@ -4,9 +4,9 @@ import {
   OrderRejectedV1,
   PaymentCapturedV1,
   PaymentDeclinedV1,
-  PaymentRequestedV1,
   StockReservationFailedV1,
   StockReservedV1,
+  TakePaymentV1,
 } from '@shop/contracts';
 import { OnIntegrationEvent, type Transaction } from '@shop/platform';
 import type { Order, SagaEffect } from '../../domain/order.js';
@@ -25,22 +25,22 @@ export class OrderSaga {
 
   constructor(@Inject(ORDER_REPOSITORY) private readonly orders: OrderRepository) {}
 
-  @OnIntegrationEvent(StockReservedV1)
+  @OnIntegrationEvent(StockReservedV1, 'ordering.saga-on-stock-reserved')
   async onStockReserved(event: StockReservedV1, tx: Transaction): Promise<void> {
     await this.advance(tx, event.orderId, (order, now) => order.stockReserved(now));
   }
 
-  @OnIntegrationEvent(StockReservationFailedV1)
+  @OnIntegrationEvent(StockReservationFailedV1, 'ordering.saga-on-stock-reservation-failed')
   async onStockReservationFailed(event: StockReservationFailedV1, tx: Transaction): Promise<void> {
     await this.advance(tx, event.orderId, (order, now) => order.stockReservationFailed(now));
   }
 
-  @OnIntegrationEvent(PaymentCapturedV1)
+  @OnIntegrationEvent(PaymentCapturedV1, 'ordering.saga-on-payment-captured')
   async onPaymentCaptured(event: PaymentCapturedV1, tx: Transaction): Promise<void> {
     await this.advance(tx, event.orderId, (order, now) => order.paymentCaptured(now));
   }
 
-  @OnIntegrationEvent(PaymentDeclinedV1)
+  @OnIntegrationEvent(PaymentDeclinedV1, 'ordering.saga-on-payment-declined')
   async onPaymentDeclined(event: PaymentDeclinedV1, tx: Transaction): Promise<void> {
     await this.advance(tx, event.orderId, (order, now) => order.paymentDeclined(now));
   }
@@ -60,7 +60,7 @@ export class OrderSaga {
   private async announce(tx: Transaction, order: Order, effect: Exclude<SagaEffect, { kind: 'none' }>): Promise<void> {
     switch (effect.kind) {
       case 'request-payment':
-        return tx.publish(PaymentRequestedV1, { orderId: order.id, customerId: order.customerId, amountCents: effect.amountCents });
+        return tx.publish(TakePaymentV1, { orderId: order.id, customerId: order.customerId, amountCents: effect.amountCents });
       case 'confirmed':
         return tx.publish(OrderConfirmedV1, { orderId: order.id });
       case 'rejected':

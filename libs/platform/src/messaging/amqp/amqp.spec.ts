@@ -8,7 +8,7 @@ import { inboxSubscription } from '../inbox-consumer.js';
 import { OnIntegrationEvent } from '../on-integration-event.decorator.js';
 import { outboxInboxMigration } from '../outbox-inbox.migration.js';
 import { DEFAULT_RELAY_OPTIONS, OutboxRelay } from '../outbox-relay.js';
-import { UnitOfWork, type Transaction } from '../unit-of-work.js';
+import { entityManagerOf, UnitOfWork, type Transaction } from '../unit-of-work.js';
 import { AmqpConnection } from './amqp-connection.js';
 import { AmqpNames, HEADERS } from './amqp-names.js';
 import { AmqpTransport } from './amqp-transport.js';
@@ -22,10 +22,10 @@ const Pinged = messageType<Pinged>('probe.Pinged', 1);
 class PingCounter {
   failing = false;
 
-  @OnIntegrationEvent(Pinged)
+  @OnIntegrationEvent(Pinged, 'consumer.count-pings')
   async count(event: Pinged, tx: Transaction): Promise<void> {
     if (this.failing) throw new Error(`cannot handle ping ${event.n}`);
-    await tx.manager.query('INSERT INTO consumer.effects (n) VALUES ($1)', [event.n]);
+    await entityManagerOf(tx).query('INSERT INTO consumer.effects (n) VALUES ($1)', [event.n]);
   }
 }
 

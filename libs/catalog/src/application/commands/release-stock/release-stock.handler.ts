@@ -1,25 +1,25 @@
-import { Inject } from '@nestjs/common';
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Inject, Injectable } from '@nestjs/common';
 import { StockReleasedV1 } from '@shop/contracts';
+import type { Transaction, TransactionalHandler } from '@shop/platform';
 import { PRODUCT_REPOSITORY, RESERVATION_REPOSITORY } from '../../../catalog.di-tokens.js';
 import { ProductNotFoundError } from '../../../domain/catalog.errors.js';
 import { Reservation } from '../../../domain/reservation.js';
 import type { ProductRepository } from '../../ports/product.repository.port.js';
 import type { ReservationRepository } from '../../ports/reservation.repository.port.js';
-import { ReleaseStock } from './release-stock.command.js';
+import type { ReleaseStock } from './release-stock.command.js';
 
 /**
  * Compensation: puts a RESERVED order's units back in stock, once. An order closed before its
  * placement arrived gets a tombstone, so the late placement reserves nothing.
  */
-@CommandHandler(ReleaseStock)
-export class ReleaseStockHandler implements ICommandHandler<ReleaseStock> {
+@Injectable()
+export class ReleaseStockHandler implements TransactionalHandler<ReleaseStock> {
   constructor(
     @Inject(PRODUCT_REPOSITORY) private readonly products: ProductRepository,
     @Inject(RESERVATION_REPOSITORY) private readonly reservations: ReservationRepository,
   ) {}
 
-  async execute({ orderId, tx }: ReleaseStock): Promise<void> {
+  async execute(tx: Transaction, { orderId }: ReleaseStock): Promise<void> {
     const reservation = await this.reservations.findForUpdate(tx, orderId);
     if (!reservation) {
       await this.reservations.insert(tx, Reservation.closedBeforePlacement(orderId));

@@ -1,14 +1,9 @@
-import { Command } from '@nestjs/cqrs';
-import type { Transaction } from '@shop/platform';
 import type { ReservationLine } from '../../../domain/reservation.js';
 
-/** Runs inside `tx`: the transaction of the consumed OrderPlacedV1 and its inbox row. */
-export class ReserveStock extends Command<void> {
+/** Reserve an order's lines (run inside the transaction of the consumed OrderPlacedV1 and its inbox row). */
+export class ReserveStock {
   constructor(
     readonly orderId: string,
     readonly lines: ReservationLine[],
-    readonly tx: Transaction,
-  ) {
-    super();
-  }
+  ) {}
 }

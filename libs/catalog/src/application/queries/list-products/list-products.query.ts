@@ -1,14 +1,8 @@
 import { Query } from '@nestjs/cqrs';
+import type { Page } from '@shop/platform';
 import type { ProductView } from '../../product.view.js';
 
-export interface ProductPage {
-  items: ProductView[];
-  total: number;
-  limit: number;
-  offset: number;
-}
-
-export class ListProducts extends Query<ProductPage> {
+export class ListProducts extends Query<Page<ProductView>> {
   constructor(
     readonly limit: number,
     readonly offset: number,

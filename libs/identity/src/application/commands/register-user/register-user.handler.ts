@@ -35,7 +35,7 @@ export class RegisterUserHandler implements ICommandHandler<RegisterUser> {
     });
 
     await this.uow.run(async (tx) => {
-      if (!(await this.users.insertIfEmailFree(user, tx))) throw new EmailAlreadyTakenError();
+      if (!(await this.users.insertIfEmailFree(tx, user))) throw new EmailAlreadyTakenError();
       await tx.publish(UserRegisteredV1, { userId: user.id, email: user.email.value, displayName: user.displayName });
     });
     return toUserProfile(user);

@@ -38,7 +38,7 @@ export class SeedAdminHandler implements ICommandHandler<SeedAdmin> {
 
     const created = await this.uow.run(async (tx) => {
       // Another instance may have won the race since the check above; then this one does nothing.
-      if (!(await this.users.insertIfEmailFree(admin, tx))) return false;
+      if (!(await this.users.insertIfEmailFree(tx, admin))) return false;
       await tx.publish(UserRegisteredV1, { userId: admin.id, email: admin.email.value, displayName: admin.displayName });
       return true;
     });

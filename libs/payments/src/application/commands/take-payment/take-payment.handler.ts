@@ -1,32 +1,30 @@
 import { randomUUID } from 'node:crypto';
-import { Inject } from '@nestjs/common';
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Inject, Injectable } from '@nestjs/common';
 import { PaymentCapturedV1, PaymentDeclinedV1 } from '@shop/contracts';
-import type { Transaction } from '@shop/platform';
+import type { Transaction, TransactionalHandler } from '@shop/platform';
 import { PaymentRequest } from '../../../domain/payment-request.js';
 import { Payment } from '../../../domain/payment.js';
 import { CLOSED_ORDER_REPOSITORY, PAYMENT_PROVIDER, PAYMENT_REPOSITORY } from '../../../payments.di-tokens.js';
 import type { ClosedOrderRepository } from '../../ports/closed-order.repository.port.js';
 import type { PaymentProvider } from '../../ports/payment-provider.port.js';
 import type { PaymentRepository } from '../../ports/payment.repository.port.js';
-import { TakePaymentCommand } from './take-payment.command.js';
+import type { TakePayment } from './take-payment.command.js';
 
 /**
  * One payment per order: a request for an order that has one already changes nothing. A request for
  * an order cancelled before it arrived is declined as ORDER_CLOSED, without asking the provider.
  */
-@CommandHandler(TakePaymentCommand)
-export class TakePaymentHandler implements ICommandHandler<TakePaymentCommand> {
+@Injectable()
+export class TakePaymentHandler implements TransactionalHandler<TakePayment> {
   constructor(
     @Inject(PAYMENT_REPOSITORY) private readonly payments: PaymentRepository,
     @Inject(CLOSED_ORDER_REPOSITORY) private readonly closedOrders: ClosedOrderRepository,
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
   ) {}
 
-  async execute({ orderId, customerId, amountCents, tx }: TakePaymentCommand): Promise<void> {
+  async execute(tx: Transaction, { orderId, customerId, amountCents }: TakePayment): Promise<void> {
     const request = PaymentRequest.of({ orderId, customerId, amountCents });
-    await this.payments.lockOrder(tx, orderId);
-    if (await this.payments.findByOrderId(orderId, tx)) return;
+    if (await this.payments.findForUpdate(tx, orderId)) return;
 
     const payment = await this.settle(tx, request);
     await this.payments.add(tx, payment);

@@ -1,15 +1,11 @@
 import { Query } from '@nestjs/cqrs';
+import type { Page } from '@shop/platform';
 import type { Payment, PaymentViewer } from '../../../domain/payment.js';
 
-export interface PaymentPage {
-  items: Payment[];
-  total: number;
-  limit: number;
-  offset: number;
-}
+export type PaymentPage = Page<Payment>;
 
 /** The payments of one order, as the viewer may see them. */
-export class ListOrderPaymentsQuery extends Query<PaymentPage> {
+export class ListOrderPayments extends Query<PaymentPage> {
   constructor(
     readonly orderId: string,
     readonly viewer: PaymentViewer,
