@@ -7,6 +7,7 @@ import {
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
@@ -34,6 +35,7 @@ export class OrdersHttpController {
   constructor(private readonly ordering: ContextGateway) {}
 
   @Post()
+  @ApiOperation({ summary: 'Place an order' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: `<= ${MAX_IDEMPOTENCY_KEY_LENGTH} chars; a repeat returns the same order` })
   @ApiCreatedResponse({ type: OrderResponseDto, description: 'placed; the saga settles it (CONFIRMED or REJECTED) shortly' })
   @ApiOkResponse({ type: OrderResponseDto, description: 'an Idempotency-Key replay: the order created the first time' })
@@ -55,12 +57,14 @@ export class OrdersHttpController {
   }
 
   @Get()
+  @ApiOperation({ summary: "List the caller's orders" })
   @ApiOkResponse({ type: OrderPageResponseDto, description: "the caller's orders, newest first" })
   list(@CurrentUser() user: AuthenticatedUser, @Query() page: PageQuery): Promise<OrderPage> {
     return this.ordering.query(new ListOrders(user, page.limit, page.offset));
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Get an order' })
   @ApiOkResponse({ type: OrderResponseDto })
   @ApiNotFoundResponse({ description: 'no such order, or it belongs to someone else' })
   get(@CurrentUser() user: AuthenticatedUser, @Param('id', new UuidParamPipe((id) => new OrderNotFoundError(id))) id: string): Promise<OrderView> {
@@ -68,6 +72,7 @@ export class OrdersHttpController {
   }
 
   @Post(':id/cancel')
+  @ApiOperation({ summary: 'Cancel an order' })
   @HttpCode(200)
   @ApiOkResponse({ type: OrderResponseDto, description: 'CANCELLED; stock is released and a captured payment refunded' })
   @ApiNotFoundResponse({ description: 'no such order, or it belongs to someone else' })

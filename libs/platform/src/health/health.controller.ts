@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, VERSION_NEUTRAL } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthIndicatorFunction } from '@nestjs/terminus';
 import { Public } from '../auth/decorators.js';
 import { DatabaseConnector } from '../database/database-connector.js';
@@ -20,6 +21,7 @@ export class HealthController {
 
   /** The process runs and answers: nothing else is checked, so a slow database never restarts it. */
   @Get('live')
+  @ApiOperation({ summary: 'Check that the process is alive' })
   @HealthCheck()
   live() {
     return this.health.check([]);
@@ -27,6 +29,7 @@ export class HealthController {
 
   /** Ready to take traffic: the database answers (and the broker, when one is configured). */
   @Get('ready')
+  @ApiOperation({ summary: 'Check that the app is ready for traffic' })
   @HealthCheck()
   ready() {
     const checks = [this.indicator('database', () => this.database.ping())];

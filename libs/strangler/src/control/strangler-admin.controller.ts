@@ -1,5 +1,15 @@
 import { Body, Controller, Get, Inject, Param, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Role } from '@shop/contracts';
 import { CurrentUser, Roles, type AuthenticatedUser, ProblemException, validationProblem } from '@shop/platform';
@@ -48,6 +58,7 @@ export class StranglerAdminController {
   ) {}
 
   @Get('routes')
+  @ApiOperation({ summary: 'List the strangler routes' })
   @ApiOkResponse({ type: RoutesResponseDto, description: 'one route per bounded context that can be strangled' })
   list(): RoutesResponseDto {
     const known = new Set(this.contexts.all().map((context) => context.context));
@@ -55,6 +66,7 @@ export class StranglerAdminController {
   }
 
   @Put('routes/:context')
+  @ApiOperation({ summary: 'Choose which side serves a context' })
   @ApiOkResponse({ type: RouteResponseDto })
   @ApiNotFoundResponse({ description: 'no strangleable context of that name' })
   @ApiConflictResponse({ description: 'the mode needs a broker or a live service, and there is none' })
@@ -67,6 +79,7 @@ export class StranglerAdminController {
   }
 
   @Get('shadow')
+  @ApiOperation({ summary: 'Count the shadow comparisons' })
   @ApiOkResponse({ description: 'shadow comparisons so far on this instance: { context: { route: { matches, mismatches, unavailable } } }' })
   shadowCounts(): Record<string, Record<string, ShadowCounts>> {
     return this.shadow.snapshot();
