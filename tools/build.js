@@ -1,4 +1,5 @@
-// Compiles apps/, libs/ and tools/bench to dist/ with swc (about a second); tests and fixtures are left out.
+// Compiles apps/, libs/ and the TypeScript tools (bench, docs and the walls the docs read) to dist/ with swc
+// (about a second); tests and fixtures are left out, and a plain .js source the tools import goes through swc too.
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { transformFile } from '@swc/core';
@@ -12,11 +13,11 @@ const sources = (dir) =>
   readdirSync(dir).flatMap((entry) => {
     const path = join(dir, entry);
     if (statSync(path).isDirectory()) return sources(path);
-    return path.endsWith('.ts') && !skipped.test(path) ? [path] : [];
+    return /\.[tj]s$/.test(path) && !skipped.test(path) ? [path] : [];
   });
 
 rmSync(outDir, { recursive: true, force: true });
-const files = ['apps', 'libs', 'tools/bench'].flatMap((folder) => sources(join(root, folder)));
+const files = ['apps', 'libs', 'tools/bench', 'tools/docs', 'tools/architecture'].flatMap((folder) => sources(join(root, folder)));
 await Promise.all(
   files.map(async (file) => {
     const target = join(outDir, relative(root, file)).replace(/\.ts$/, '.js');

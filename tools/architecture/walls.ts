@@ -33,7 +33,8 @@ const LAYER_MAY_NOT_IMPORT: Record<Layer, Array<Layer | 'anything outside domain
   api: [],
 };
 
-const TEST_FILE = /\.(spec|e2e-spec)\.ts$|\/test\//;
+/** Specs, e2e suites and their support: not production code. Test it against a path relative to the workspace. */
+export const TEST_FILE = /\.(spec|e2e-spec)\.ts$|\/test\//;
 
 /** Reads every project.json below apps/ and libs/ of a workspace. */
 export function readProjects(workspace: string): Project[] {
@@ -212,7 +213,13 @@ function cyclePath(start: string, members: Set<string>, next: (node: string) => 
   return [start];
 }
 
-function resolveTarget({ projects, aliases, file, specifier }: ImportSite): { project: Project; deep: boolean } | undefined {
+/** The workspace project an import of `file` reaches, and whether it goes past that project's public API. */
+export function resolveTarget({
+  projects,
+  aliases,
+  file,
+  specifier,
+}: Pick<ImportSite, 'projects' | 'aliases' | 'file' | 'specifier'>): { project: Project; deep: boolean } | undefined {
   const aliased = aliases.get(specifier);
   if (aliased) return { project: owner(projects, aliased)!, deep: false };
   const aliasPrefix = [...aliases.keys()].find((alias) => specifier.startsWith(`${alias}/`));
@@ -240,18 +247,20 @@ function owner(projects: Project[], path: string): Project | undefined {
   return projects.find((project) => path === project.root || path.startsWith(project.root + sep));
 }
 
-function readAliases(workspace: string): Map<string, string> {
+/** `@shop/<lib>` -> the absolute path of its index.ts, from tsconfig.base.json. */
+export function readAliases(workspace: string): Map<string, string> {
   const config = ts.readConfigFile(join(workspace, 'tsconfig.base.json'), ts.sys.readFile).config as {
     compilerOptions: { paths: Record<string, string[]> };
   };
   return new Map(Object.entries(config.compilerOptions.paths).map(([alias, [target]]) => [alias, resolve(workspace, target!)]));
 }
 
-function importsOf(file: string): string[] {
+export function importsOf(file: string): string[] {
   return ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles.map((imported) => imported.fileName);
 }
 
-function listTypeScriptFiles(dir: string): string[] {
+/** Every .ts file below `dir`, fixtures and node_modules left out. */
+export function listTypeScriptFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {
     const path = join(dir, entry);
     if (statSync(path).isDirectory()) return entry === 'node_modules' || entry === '__fixtures__' ? [] : listTypeScriptFiles(path);

@@ -1,0 +1,5 @@
+export class AlphaModule {
+  static forRoot() {
+    return AlphaModule;
+  }
+}

@@ -1,0 +1,1 @@
+export { BetaConsumer } from './beta.consumer.js';

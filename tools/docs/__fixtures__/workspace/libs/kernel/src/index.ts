@@ -1,0 +1,2 @@
+export const OnIntegrationEvent = (_type: unknown, _name?: string) => () => undefined;
+export class KernelModule {}
