@@ -27,8 +27,9 @@ describe('context map: read from the code', () => {
     expect(context(map, 'catalog').consumes).toContainEqual(
       expect.objectContaining({
         message: { type: 'ordering.OrderPlaced', version: 1 },
+        handler: 'catalog.reserve-stock-on-order-placed',
         method: 'OrderSagaConsumer.onOrderPlaced',
-        file: 'libs/catalog/src/api/order-saga.consumer.ts',
+        file: 'libs/catalog/src/application/saga/order-saga.consumer.ts',
       }),
     );
   });
