@@ -14,7 +14,7 @@ import {
   type MessageType,
 } from '@shop/contracts';
 import { dataSourceToken, MESSAGE_TRANSPORT, type MessageTransport } from '@shop/platform';
-import { testTransport } from '@shop/testing';
+import { DeliveryRecorder } from '@shop/testing';
 import { startShop, type ShopUnderTest } from './support/shop.js';
 
 interface Product {
@@ -51,19 +51,22 @@ const badFields = (response: request.Response): string[] => [...new Set<string>(
 describe('catalog', () => {
   let shop: ShopUnderTest;
   let catalogDb: DataSource;
-  let transport: MessageTransport;
+  let deliveriesToCatalog: DeliveryRecorder;
   let admin: string;
   let customer: string;
 
   beforeAll(async () => {
     shop = await startShop();
     catalogDb = shop.app.get(dataSourceToken('catalog'));
-    transport = shop.app.get(MESSAGE_TRANSPORT);
+    deliveriesToCatalog = new DeliveryRecorder(shop.app.get<MessageTransport>(MESSAGE_TRANSPORT));
     admin = shop.bearer(['admin']);
     customer = shop.bearer(['customer']);
   }, 30_000);
 
-  afterAll(() => shop?.close());
+  afterAll(async () => {
+    deliveriesToCatalog?.close();
+    await shop?.close();
+  });
 
   const validBody = (overrides: Record<string, unknown> = {}) => ({ sku: uniqueSku(), name: 'Test product', priceCents: 1999, stock: 10, ...overrides });
 
@@ -98,32 +101,11 @@ describe('catalog', () => {
   const outboxOfType = async (key: 'orderId' | 'productId', value: string, type: MessageType<unknown>): Promise<OutboxRow[]> =>
     (await outbox(key, value)).filter((row) => row.type === type.type);
 
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-  /**
-   * Hands an envelope to the transport the way the ordering context's relay would, and resolves once
-   * the catalog's inbox row proves its handler committed (other contexts' verdicts on these made-up
-   * orders are not this suite's concern). In-process, `publish` already waited for the handlers;
-   * over RabbitMQ it only waited for the broker, so the inbox is polled (every 20 ms, up to 3 s).
-   * A copy of an envelope handled before resolves at once: see `letCopiesArrive`.
-   */
+  /** Hands an envelope over as ordering's relay would, and resolves once catalog is done with this copy. */
   const handOver = async (envelope: MessageEnvelope): Promise<void> => {
-    const outcomes = await transport.publish([envelope]);
-    const deadline = Date.now() + 3000;
-    for (;;) {
-      const handled: unknown[] = await catalogDb.query('SELECT 1 FROM catalog.inbox WHERE message_id = $1', [envelope.messageId]);
-      if (handled.length > 0) return;
-      if (Date.now() > deadline) {
-        const published = outcomes.map((outcome) => (outcome ? outcome.message : 'ok')).join('; ');
-        throw new Error(`catalog did not handle ${envelope.type}.v${envelope.version} ${envelope.messageId} within 3000 ms (publish: ${published})`);
-      }
-      await sleep(20);
-    }
-  };
-
-  /** Over RabbitMQ, copies of an already handled envelope are still on their way: give them time to (not) act. */
-  const letCopiesArrive = async (): Promise<void> => {
-    if (testTransport() === 'amqp') await sleep(200);
+    const { deliveries } = await deliveriesToCatalog.handOver(envelope, 'catalog');
+    const failed = deliveries.filter((delivery) => delivery.outcome === 'failed');
+    if (failed.length > 0) throw new Error(`catalog failed to handle ${envelope.type}.v${envelope.version} ${envelope.messageId}`);
   };
 
   const deliver = async <P>(type: MessageType<P>, payload: P, messageId: string = randomUUID()): Promise<MessageEnvelope<P>> => {
@@ -504,8 +486,7 @@ describe('catalog', () => {
               { productId: a.id, quantity: 1 },
             ];
 
-      // deliver() fails unless every handler committed: a deadlock victim would not have (in-process;
-      // over RabbitMQ it would be retried, and the totals below still prove nothing was lost or doubled).
+      // deliver() fails when a delivery failed, as a deadlock victim's would (over either transport).
       await Promise.all(orderIds.map((orderId, i) => place(orderId, linesFor(i))));
 
       const reserved = await Promise.all(orderIds.map(async (orderId) => (await outboxOfType('orderId', orderId, StockReservedV1)).length));
@@ -550,8 +531,8 @@ describe('catalog', () => {
 
       await handOver(envelope);
       await Promise.all([handOver(envelope), handOver(envelope)]);
-      await letCopiesArrive();
 
+      expect(deliveriesToCatalog.of(envelope.messageId, 'catalog').map((delivery) => delivery.outcome)).toEqual(['handled', 'duplicate', 'duplicate', 'duplicate']);
       expect(await stockOf(product.id)).toBe(3);
       expect(await outbox('orderId', orderId)).toHaveLength(1);
     });

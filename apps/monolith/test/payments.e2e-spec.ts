@@ -7,11 +7,12 @@ import {
   PaymentDeclinedV1,
   PaymentRefundedV1,
   PaymentRequestedV1,
+  TakePaymentV1,
   type MessageEnvelope,
   type MessageType,
 } from '@shop/contracts';
 import { dataSourceToken, MESSAGE_TRANSPORT, type MessageTransport } from '@shop/platform';
-import { testTransport } from '@shop/testing';
+import { DeliveryRecorder, testTransport } from '@shop/testing';
 import { startShop, type ShopUnderTest } from './support/shop.js';
 
 /** Small enough to prove PAYMENT_LIMIT_CENTS is honoured (the default is 100000). */
@@ -38,15 +39,18 @@ interface OutboxRow {
 
 describe('payments (monolith on PostgreSQL, driven by hand-made integration events)', () => {
   let shop: ShopUnderTest;
-  let transport: MessageTransport;
+  let deliveriesToPayments: DeliveryRecorder;
   let db: DataSource;
 
   beforeAll(async () => {
     shop = await startShop({ env: { PAYMENT_LIMIT_CENTS: String(LIMIT) } });
-    transport = shop.app.get<MessageTransport>(MESSAGE_TRANSPORT);
+    deliveriesToPayments = new DeliveryRecorder(shop.app.get<MessageTransport>(MESSAGE_TRANSPORT));
     db = shop.app.get<DataSource>(dataSourceToken('payments'));
   });
-  afterAll(() => shop?.close());
+  afterAll(async () => {
+    deliveriesToPayments?.close();
+    await shop?.close();
+  });
 
   const envelopeOf = <P>(type: MessageType<P>, payload: P): MessageEnvelope<P> => ({
     messageId: randomUUID(),
@@ -58,33 +62,17 @@ describe('payments (monolith on PostgreSQL, driven by hand-made integration even
     payload,
   });
 
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const inboxRowsOf = (messageId: string): Promise<unknown[]> => db.query('SELECT 1 FROM payments.inbox WHERE message_id = $1', [messageId]);
 
   /**
-   * Hands one envelope to every subscribed context, as the relay would, and resolves once payments'
-   * inbox row proves its handler committed; also answers what `publish` returned. In-process,
-   * `publish` already waited for the handlers; over RabbitMQ it only waited for the broker, so the
-   * inbox is polled (every 20 ms, up to 3 s). A copy of an envelope handled before resolves at once:
-   * see `letCopiesArrive`.
+   * Hands one envelope over as a relay would, and resolves once payments is done with this copy; also
+   * answers what `publish` returned (in-process, the handler's error; over RabbitMQ, the broker's word).
    */
   async function handOver(envelope: MessageEnvelope): Promise<Error | null> {
-    const [outcome = null] = await transport.publish([envelope]);
-    const deadline = Date.now() + 3000;
-    while ((await inboxRowsOf(envelope.messageId)).length === 0) {
-      if (Date.now() > deadline) {
-        const published = outcome ? outcome.message : 'ok';
-        throw new Error(`payments did not handle ${envelope.type}.v${envelope.version} ${envelope.messageId} within 3000 ms (publish: ${published})`);
-      }
-      await sleep(20);
-    }
-    return outcome;
+    const { published, deliveries } = await deliveriesToPayments.handOver(envelope, 'payments');
+    if (deliveries.some((delivery) => delivery.outcome === 'failed')) throw new Error(`payments failed to handle ${envelope.type} ${envelope.messageId}`);
+    return published;
   }
-
-  /** Over RabbitMQ, copies of an already handled envelope are still on their way: give them time to (not) act. */
-  const letCopiesArrive = async (): Promise<void> => {
-    if (testTransport() === 'amqp') await sleep(200);
-  };
 
   async function deliver<P>(type: MessageType<P>, payload: P): Promise<MessageEnvelope<P>> {
     const envelope = envelopeOf(type, payload);
@@ -93,7 +81,7 @@ describe('payments (monolith on PostgreSQL, driven by hand-made integration even
   }
 
   const newOrder = (amountCents: number) => ({ orderId: randomUUID(), customerId: randomUUID(), amountCents });
-  const requestPayment = (request: PaymentRequestedV1) => deliver(PaymentRequestedV1, request);
+  const requestPayment = (request: TakePaymentV1) => deliver(TakePaymentV1, request);
   const cancelOrder = (request: { orderId: string; customerId: string }) =>
     deliver(OrderCancelledV1, { orderId: request.orderId, customerId: request.customerId });
 
@@ -120,7 +108,7 @@ describe('payments (monolith on PostgreSQL, driven by hand-made integration even
     expect(response.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
   };
 
-  describe('taking a payment (PaymentRequestedV1)', () => {
+  describe('taking a payment (TakePaymentV1)', () => {
     it('captures an amount under the limit and publishes PaymentCapturedV1 in the same transaction', async () => {
       const request = newOrder(LIMIT - 1);
       const envelope = await requestPayment(request);
@@ -142,6 +130,16 @@ describe('payments (monolith on PostgreSQL, driven by hand-made integration even
           causation_id: envelope.messageId,
         },
       ]);
+    });
+
+    it('still takes a payment asked for under its earlier name (PaymentRequestedV1), once', async () => {
+      const request = newOrder(1500);
+      const envelope = await deliver(PaymentRequestedV1, request);
+      await handOver(envelope);
+
+      expect(deliveriesToPayments.of(envelope.messageId, 'payments').map((delivery) => delivery.outcome)).toEqual(['handled', 'duplicate']);
+      expect((await paymentsOf(request.orderId)).map((row) => row.status)).toEqual(['CAPTURED']);
+      expect(typesIn(await outboxOf(request.orderId))).toEqual([PaymentCapturedV1.key]);
     });
 
     it('captures an amount exactly at the limit', async () => {
@@ -168,8 +166,8 @@ describe('payments (monolith on PostgreSQL, driven by hand-made integration even
       const request = newOrder(1200);
       const envelope = await requestPayment(request);
       await handOver(envelope);
-      await letCopiesArrive();
 
+      expect(deliveriesToPayments.of(envelope.messageId, 'payments').map((delivery) => delivery.outcome)).toEqual(['handled', 'duplicate']);
       expect(await paymentsOf(request.orderId)).toHaveLength(1);
       expect(typesIn(await outboxOf(request.orderId))).toEqual([PaymentCapturedV1.key]);
     });
@@ -186,7 +184,7 @@ describe('payments (monolith on PostgreSQL, driven by hand-made integration even
 
     it('takes exactly one payment when requests for one order arrive concurrently', async () => {
       const request = newOrder(700);
-      const deliveries = [1, 2, 3].map(() => handOver(envelopeOf(PaymentRequestedV1, request)));
+      const deliveries = [1, 2, 3].map(() => handOver(envelopeOf(TakePaymentV1, request)));
 
       // Every delivery is handled; in-process, each also succeeds at once (none fails on the unique
       // index and needs a retry), while over RabbitMQ `null` only says the broker took it.
@@ -197,13 +195,13 @@ describe('payments (monolith on PostgreSQL, driven by hand-made integration even
     });
 
     it('refuses a request with an amount that is not a positive whole number: nothing stored, the delivery fails', async () => {
-      const refused = [0, -100, 12.5].map((amountCents) => envelopeOf(PaymentRequestedV1, newOrder(amountCents)));
-      const outcomes = await Promise.all(refused.map(async (envelope) => (await transport.publish([envelope]))[0]));
+      const refused = [0, -100, 12.5].map((amountCents) => envelopeOf(TakePaymentV1, newOrder(amountCents)));
+      const outcomes = await Promise.all(refused.map((envelope) => deliveriesToPayments.handOver(envelope, 'payments')));
 
-      // In-process the handler's error comes back to the publisher; over RabbitMQ it stays with the
-      // consumer (retried, then dead-lettered), so what holds in both is that it is never handled.
-      if (testTransport() === 'in-process') for (const outcome of outcomes) expect(outcome?.message).toMatch(/payment amount/);
-      await sleep(300);
+      // The handler ran and failed (its transaction rolled back): in-process its error also comes back
+      // to the publisher; over RabbitMQ the delivery is retried later, then dead-lettered.
+      for (const { deliveries } of outcomes) expect(deliveries.map((delivery) => delivery.outcome)).toEqual(['failed']);
+      if (testTransport() === 'in-process') for (const { published } of outcomes) expect(published?.message).toMatch(/payment amount/);
       for (const { messageId, payload } of refused) {
         expect(await inboxRowsOf(messageId)).toEqual([]);
         expect(await paymentsOf(payload.orderId)).toEqual([]);

@@ -32,3 +32,18 @@ async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>): Prom
     await client.end();
   }
 }
+
+/**
+ * Runs `statement` (say `SELECT ... FOR UPDATE`, or `LOCK TABLE ...`) in a transaction of its own
+ * and keeps that transaction open, so whatever needs the locked rows waits, until `release()`.
+ */
+export async function holdLock(url: string, statement: string, params: unknown[] = []): Promise<() => Promise<void>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query('BEGIN');
+  await client.query(statement, params);
+  return async () => {
+    await client.query('COMMIT');
+    await client.end();
+  };
+}

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { eventually, holdLock } from '@shop/testing';
 import type { ShopUnderTest } from './shop.js';
 import { SETTLES_WITHIN_MS, ShopClient, type OrderBody } from './shop-client.js';
 
 /**
- * The ordering section of the HTTP contract, written once. It talks HTTP only, so the same suite
- * proves the contract whichever process serves ordering (see the strangler's parity runs).
+ * The ordering section of the HTTP contract, written once. It talks HTTP (and reads the database only
+ * to know when asynchronous work has finished), so the same suite proves the contract whichever
+ * process serves ordering (see the strangler's parity runs).
  * The shop must run with PAYMENT_LIMIT_CENTS=100000 (the default).
  */
 export function orderingContract(start: () => Promise<ShopUnderTest>): void {
@@ -104,15 +106,25 @@ export function orderingContract(start: () => Promise<ShopUnderTest>): void {
 
     it('cancels a PENDING order mid-saga and leaves no stock taken and no money captured', async () => {
       const product = await client.createProduct({ priceCents: 300, stock: 2 });
-      const placed = await client.placeOrder(alice, [{ productId: product, quantity: 2 }]);
-      const cancelled = await shop.http().post(`/api/v1/orders/${placed.body.id}/cancel`).set('Authorization', alice);
-      // The saga may have confirmed it already; either way the cancel wins and compensates.
-      expect(cancelled.status).toBe(200);
-      expect(cancelled.body.status).toBe('CANCELLED');
-      await client.waitForStock(product, 2);
-      await new Promise((resolve) => setTimeout(resolve, 300)); // let any late saga message arrive
-      expect((await client.getOrder(alice, placed.body.id)).body.status).toBe('CANCELLED');
-      expect((await client.paymentsOf(alice, placed.body.id)).filter((p) => p.status === 'CAPTURED')).toEqual([]);
+      // The product's row is locked, so catalog cannot reserve stock: the saga waits at its first step.
+      const releaseProduct = await holdLock(shop.env.DATABASE_URL!, 'SELECT 1 FROM catalog.products WHERE id = $1 FOR UPDATE', [product]);
+      let orderId: string;
+      try {
+        const placed = await client.placeOrder(alice, [{ productId: product, quantity: 2 }]);
+        orderId = placed.body.id;
+        expect((await client.getOrder(alice, orderId).expect(200)).body.status).toBe('PENDING');
+        const cancelled = await shop.http().post(`/api/v1/orders/${orderId}/cancel`).set('Authorization', alice);
+        expect(cancelled.status).toBe(200);
+        expect(cancelled.body.status).toBe('CANCELLED');
+      } finally {
+        await releaseProduct();
+      }
+      // Catalog has answered both the placement and the cancellation once it holds a released (or
+      // never taken) reservation; payments has heard of the cancellation once it closed the order.
+      await eventually(async () => ((await shop.sql('SELECT status FROM catalog.reservations WHERE order_id = $1', [orderId]))[0]?.status === 'RELEASED' ? true : undefined), SETTLES_WITHIN_MS, 'reservation released');
+      await eventually(async () => ((await shop.sql('SELECT 1 FROM payments.closed_orders WHERE order_id = $1', [orderId])).length > 0 ? true : undefined), SETTLES_WITHIN_MS, 'order closed in payments');
+      expect((await client.getOrder(alice, orderId).expect(200)).body.status).toBe('CANCELLED');
+      expect(await client.paymentsOf(alice, orderId)).toEqual([]);
       expect(await client.stockOf(product)).toBe(2);
     });
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { TokenService } from '@shop/platform';
+import type { DataSource } from 'typeorm';
+import { dataSourceToken, TokenService } from '@shop/platform';
 import {
   createTestApp,
   createTestDatabase,
@@ -24,6 +25,8 @@ export interface ShopUnderTest {
   /** The environment the monolith runs with (test defaults included): another process of the shop takes the same. */
   env: TestEnv;
   http: () => ReturnType<typeof request>;
+  /** A query on the shop's database, to see that asynchronous work has finished (never to change state). */
+  sql: (query: string, params?: unknown[]) => Promise<Array<Record<string, unknown>>>;
   /** `Authorization` header value for a fresh (or the given) user id with these roles; no identity round trip. */
   bearer: (roles?: string[], userId?: string) => string;
   close: () => Promise<void>;
@@ -52,6 +55,7 @@ export async function startShop(options: ShopOptions = {}): Promise<ShopUnderTes
     app,
     env,
     http: () => request(app.getHttpServer()),
+    sql: (query, params) => app.get<DataSource>(dataSourceToken('catalog')).query(query, params),
     bearer: (roles = ['customer'], userId = randomUUID()) => `Bearer ${tokens.issue({ id: userId, roles }).accessToken}`,
     close: async () => {
       await app.close();

@@ -1,6 +1,6 @@
 import type { MessageEnvelope } from '@shop/contracts';
 import { routingKeyOf } from '@shop/contracts';
-import type { MessageTransport, Subscription } from './message-transport.js';
+import { DeliveryObservers, type DeliveryListener, type MessageTransport, type Subscription } from './message-transport.js';
 
 /**
  * Delivery without a broker: `publish` hands each envelope to every subscribed context and resolves
@@ -9,6 +9,7 @@ import type { MessageTransport, Subscription } from './message-transport.js';
  */
 export class InProcessTransport implements MessageTransport {
   private readonly subscriptions: Subscription[] = [];
+  private readonly observers = new DeliveryObservers();
 
   async publish(envelopes: MessageEnvelope[]): Promise<Array<Error | null>> {
     const outcomes: Array<Error | null> = [];
@@ -22,6 +23,10 @@ export class InProcessTransport implements MessageTransport {
 
   async ready(): Promise<void> {}
 
+  observe(listener: DeliveryListener): () => void {
+    return this.observers.add(listener);
+  }
+
   async close(): Promise<void> {
     this.subscriptions.length = 0;
   }
@@ -29,9 +34,21 @@ export class InProcessTransport implements MessageTransport {
   private async deliver(envelope: MessageEnvelope): Promise<Error | null> {
     const key = routingKeyOf(envelope);
     const subscribers = this.subscriptions.filter((subscription) => subscription.routingKeys.includes(key));
-    const results = await Promise.allSettled(subscribers.map((subscription) => subscription.handle(envelope)));
+    const results = await Promise.allSettled(subscribers.map((subscription) => this.handle(subscription, envelope, key)));
     const failures = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failures.length === 0) return null;
     return new Error(failures.map((failure) => String((failure.reason as Error)?.message ?? failure.reason)).join('; '));
+  }
+
+  private async handle(subscription: Subscription, envelope: MessageEnvelope, type: string): Promise<void> {
+    const started = performance.now();
+    const settle = (outcome: 'handled' | 'duplicate' | 'failed') =>
+      this.observers.notify({ context: subscription.queue, messageId: envelope.messageId, type, outcome, durationMs: performance.now() - started });
+    try {
+      settle(await subscription.handle(envelope));
+    } catch (error) {
+      settle('failed');
+      throw error;
+    }
   }
 }

@@ -1,7 +1,7 @@
 import { routingKeyOf, type MessageEnvelope } from '@shop/contracts';
 import { RequestContext } from '../http/request-context.js';
 import { handlerBindingsOf, type IntegrationEventHandler } from './on-integration-event.decorator.js';
-import type { Subscription } from './message-transport.js';
+import type { Handled, Subscription } from './message-transport.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
 interface BoundHandler {
@@ -48,13 +48,17 @@ export function inboxSubscription(uow: UnitOfWork, consumers: object[], names = 
     queue: uow.schema,
     routingKeys: [...handlers.keys()],
     handle: (envelope: MessageEnvelope) =>
-      RequestContext.run({ requestId: envelope.correlationId, messageId: envelope.messageId }, async () => {
+      RequestContext.run({ requestId: envelope.correlationId, messageId: envelope.messageId }, async (): Promise<Handled> => {
+        let applied = false;
         for (const handler of handlers.get(routingKeyOf(envelope)) ?? []) {
-          await uow.run(async (tx) => {
-            if (!(await uow.recordInInbox(tx, envelope.messageId, handler.name))) return; // delivered before: already applied
-            await handler.run(envelope.payload, tx, envelope);
-          });
+          applied =
+            (await uow.run(async (tx) => {
+              if (!(await uow.recordInInbox(tx, envelope.messageId, handler.name))) return false; // delivered before: already applied
+              await handler.run(envelope.payload, tx, envelope);
+              return true;
+            })) || applied;
         }
+        return applied ? 'handled' : 'duplicate';
       }),
   };
 }

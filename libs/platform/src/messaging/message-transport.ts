@@ -1,12 +1,42 @@
 import type { MessageEnvelope } from '@shop/contracts';
 
+/** What handling one delivery came to: applied now, or recognised as applied before (the inbox had it). */
+export type Handled = 'handled' | 'duplicate';
+
 /** A consumer's subscription: one queue per consuming context, bound to the routing keys it handles. */
 export interface Subscription {
   /** The consuming context, e.g. `catalog`; instances of one context share its queue. */
   queue: string;
   routingKeys: string[];
   /** Resolves once the message is handled and committed; rejects to have it retried. */
-  handle(envelope: MessageEnvelope): Promise<void>;
+  handle(envelope: MessageEnvelope): Promise<Handled>;
+}
+
+/** How one delivery of a message to one consuming context ended. */
+export interface Delivery {
+  context: string;
+  messageId: string;
+  /** The routing key, `<type>.v<version>`. */
+  type: string;
+  /** `failed`: the handler threw and its transaction rolled back; the message is retried (or, after the last attempt, `dead-lettered`). */
+  outcome: Handled | 'failed' | 'dead-lettered';
+  durationMs: number;
+}
+
+export type DeliveryListener = (delivery: Delivery) => void;
+
+/** Who wants to hear how deliveries end (metrics, and tests that wait for a delivery instead of sleeping). */
+export class DeliveryObservers {
+  private readonly listeners = new Set<DeliveryListener>();
+
+  add(listener: DeliveryListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  notify(delivery: Delivery): void {
+    for (const listener of this.listeners) listener(delivery);
+  }
 }
 
 /**
@@ -22,6 +52,8 @@ export interface MessageTransport {
   subscribe(subscription: Subscription): Promise<void>;
   /** Resolves when the transport can carry messages; the readiness probe. */
   ready(): Promise<void>;
+  /** Calls `listener` as each delivery to a subscribed context ends; returns the way to stop. */
+  observe(listener: DeliveryListener): () => void;
   close(): Promise<void>;
 }
 

@@ -218,6 +218,7 @@ describe('transactional outbox and inbox (PostgreSQL)', () => {
       },
       subscribe: async () => undefined,
       ready: async () => undefined,
+      observe: () => () => undefined,
       close: async () => undefined,
     };
     const producer = new UnitOfWork('producer', producerSource, () => undefined);

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { MessageEnvelope } from '@shop/contracts';
 import { routingKeyOf } from '@shop/contracts';
-import { TransportUnavailableError, type MessageTransport, type Subscription } from '../message-transport.js';
+import { DeliveryObservers, TransportUnavailableError, type Delivery, type DeliveryListener, type MessageTransport, type Subscription } from '../message-transport.js';
 import type { AmqpConnection } from './amqp-connection.js';
 import { fromAmqpMessage, MalformedMessageError, toAmqpMessage } from './amqp-envelope.js';
 import { HEADERS, type AmqpNames } from './amqp-names.js';
@@ -25,6 +25,7 @@ export const DEFAULT_CONSUMER_OPTIONS: ConsumerOptions = { prefetch: 16, retryDe
  */
 export class AmqpTransport implements MessageTransport {
   private readonly logger = new Logger('AmqpTransport');
+  private readonly observers = new DeliveryObservers();
 
   constructor(
     private readonly connection: AmqpConnection,
@@ -59,6 +60,10 @@ export class AmqpTransport implements MessageTransport {
     if (!this.connection.isConnected) throw new TransportUnavailableError();
   }
 
+  observe(listener: DeliveryListener): () => void {
+    return this.observers.add(listener);
+  }
+
   async close(): Promise<void> {
     await this.connection.close();
   }
@@ -89,18 +94,28 @@ export class AmqpTransport implements MessageTransport {
   }
 
   private async deliver(channel: Channel, subscription: Subscription, message: ConsumeMessage): Promise<void> {
+    const started = performance.now();
+    const settle = (outcome: Delivery['outcome']) =>
+      this.observers.notify({
+        context: subscription.queue,
+        messageId: String(message.properties.messageId),
+        type: message.fields.routingKey,
+        outcome,
+        durationMs: performance.now() - started,
+      });
     let failure: Error | undefined;
     try {
-      await subscription.handle(fromAmqpMessage(message));
+      const handled = await subscription.handle(fromAmqpMessage(message));
+      safely(() => channel.ack(message));
+      settle(handled);
     } catch (error) {
       failure = asError(error);
     }
-    if (failure) await this.retryOrDeadLetter(channel, subscription.queue, message, failure);
-    else safely(() => channel.ack(message));
+    if (failure) settle(await this.retryOrDeadLetter(channel, subscription.queue, message, failure));
   }
 
   /** Re-publishes the failed delivery to wait (or to die) before acking it, so it is never lost. */
-  private async retryOrDeadLetter(channel: Channel, context: string, message: ConsumeMessage, error: Error): Promise<void> {
+  private async retryOrDeadLetter(channel: Channel, context: string, message: ConsumeMessage, error: Error): Promise<'failed' | 'dead-lettered'> {
     // The attempt this delivery was; a retried copy carries the number of the next one.
     const attempts = Number(message.properties.headers?.[HEADERS.attempts] ?? 1);
     const delay = error instanceof MalformedMessageError ? undefined : this.options.retryDelaysMs[attempts - 1];
@@ -118,10 +133,12 @@ export class AmqpTransport implements MessageTransport {
         this.logger.warn({ err: error, messageId: message.properties.messageId, attempts, retryInMs: delay }, 'message handling failed; will retry');
       }
       channel.ack(message);
+      return delay === undefined ? 'dead-lettered' : 'failed';
     } catch (republishError) {
       // Could not park it: leave it to the broker to redeliver (the inbox absorbs any repeat).
       this.logger.warn({ err: republishError }, 'could not schedule a retry; requeueing');
       safely(() => channel.nack(message, false, true));
+      return 'failed';
     }
   }
 }
