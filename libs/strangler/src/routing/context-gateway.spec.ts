@@ -1,0 +1,357 @@
+import { Command, Query, type CommandBus, type QueryBus } from '@nestjs/cqrs';
+import { ProblemException, RequestContext, type AuthenticatedUser } from '@shop/platform';
+import { ServiceUnavailableError, type RemoteReply, type RemoteService } from '../remote/remote-service.js';
+import type { ShadowComparer } from '../shadow/shadow-comparer.js';
+import { ContextGateway } from './context-gateway.js';
+import type { Route, RouteTable } from './route-table.js';
+import { StrangleableContexts, type RemoteMessage, type StrangleableContext, type StranglerMode } from './strangleable-context.js';
+
+interface Thing {
+  id: string;
+  servedBy: string;
+}
+
+class DoThing extends Command<Thing> {
+  constructor(
+    readonly caller: AuthenticatedUser,
+    readonly thingId: string,
+  ) {
+    super();
+  }
+}
+
+class GetThing extends Query<Thing> {
+  constructor(
+    readonly caller: AuthenticatedUser,
+    readonly thingId: string,
+  ) {
+    super();
+  }
+}
+
+const probe: StrangleableContext = {
+  context: 'probe',
+  service: 'probe-service',
+  commands: { 'probe.DoThing.v1': DoThing },
+  queries: { 'probe.GetThing.v1': GetThing },
+  shadowIgnores: ['at'],
+};
+
+const alice: AuthenticatedUser = { id: 'alice', roles: ['customer'] };
+const REQUEST = { requestId: 'req-1', authorization: 'Bearer caller-token' };
+const FORWARDED = { 'x-request-id': 'req-1', authorization: 'Bearer caller-token' };
+
+/** The gateway takes framework classes; the fakes below have just the members it uses. */
+const stand = <T>(fake: object): T => fake as unknown as T;
+
+class RecordingBus {
+  readonly executed: unknown[] = [];
+
+  async execute(message: { thingId: string }): Promise<Thing> {
+    this.executed.push(message);
+    return { id: message.thingId, servedBy: 'monolith' };
+  }
+}
+
+class FakeRemote {
+  readonly service = 'probe-service';
+  /** Not a whole number of seconds, so Retry-After shows it is rounded up. */
+  readonly cooldownMs = 2001;
+  readonly calls: Array<{ message: RemoteMessage; headers: Record<string, string> }> = [];
+  answer: () => Promise<RemoteReply> = async () => ({ ok: true, value: { id: 'thing-1', servedBy: 'probe-service' } });
+
+  async call(message: RemoteMessage, headers: Record<string, string>): Promise<RemoteReply> {
+    this.calls.push({ message, headers });
+    return this.answer();
+  }
+}
+
+type CompareInput = Parameters<ShadowComparer['compare']>[0];
+
+class RecordingComparer {
+  readonly inputs: CompareInput[] = [];
+
+  async compare(input: CompareInput): Promise<'match'> {
+    this.inputs.push(input);
+    return 'match';
+  }
+}
+
+function setUp(mode: StranglerMode | undefined, options: { percent?: number; remote?: FakeRemote | null } = {}) {
+  const route: Route | undefined = mode && {
+    context: 'probe',
+    mode,
+    percent: options.percent ?? 0,
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    updatedBy: 'admin',
+  };
+  const contexts = new StrangleableContexts();
+  contexts.register(probe);
+  const commands = new RecordingBus();
+  const queries = new RecordingBus();
+  // Answers for its own context only: a gateway that asked about another would be served in-process.
+  const routes = { get: (context: string) => (context === 'probe' ? route : undefined) };
+  const remote = options.remote === null ? undefined : (options.remote ?? new FakeRemote());
+  const shadow = new RecordingComparer();
+  const gateway = new ContextGateway(
+    probe,
+    contexts,
+    stand<CommandBus>(commands),
+    stand<QueryBus>(queries),
+    stand<RouteTable>(routes),
+    remote && stand<RemoteService>(remote),
+    stand<ShadowComparer>(shadow),
+  );
+  return { gateway, commands, queries, remote, shadow };
+}
+
+/** Runs a call as an HTTP request would, capturing the response headers the gateway sets. */
+async function serve<T>(call: () => Promise<T>, request: { requestId: string; authorization?: string } = REQUEST) {
+  const headers: Record<string, string> = {};
+  const setResponseHeader = (name: string, value: string) => {
+    headers[name] = value;
+  };
+  const outcome = await RequestContext.run({ ...request, setResponseHeader }, () =>
+    call().then(
+      (value) => ({ value, error: undefined }),
+      (error: unknown) => ({ value: undefined, error }),
+    ),
+  );
+  return { ...outcome, headers };
+}
+
+describe('ContextGateway', () => {
+  describe.each<[string, StranglerMode | undefined]>([
+    ['monolith mode', 'monolith'],
+    ['a context with no route yet', undefined],
+  ])('%s', (_case, mode) => {
+    it('serves a query in-process and never calls the service', async () => {
+      const { gateway, commands, queries, remote } = setUp(mode);
+      const query = new GetThing(alice, 'thing-1');
+
+      const { value, headers } = await serve(() => gateway.query(query));
+
+      expect(value).toEqual({ id: 'thing-1', servedBy: 'monolith' });
+      expect(queries.executed).toEqual([query]);
+      expect(queries.executed[0]).toBe(query);
+      expect(commands.executed).toEqual([]);
+      expect(remote!.calls).toEqual([]);
+      expect(headers).toEqual({ 'X-Served-By': 'monolith' });
+    });
+
+    it('serves a command in-process and never calls the service', async () => {
+      const { gateway, commands, queries, remote } = setUp(mode);
+      const command = new DoThing(alice, 'thing-1');
+
+      const { value, headers } = await serve(() => gateway.command(command));
+
+      expect(value).toEqual({ id: 'thing-1', servedBy: 'monolith' });
+      expect(commands.executed).toEqual([command]);
+      expect(queries.executed).toEqual([]);
+      expect(remote!.calls).toEqual([]);
+      expect(headers).toEqual({ 'X-Served-By': 'monolith' });
+    });
+  });
+
+  describe('service mode', () => {
+    it.each([
+      ['query', 'probe.GetThing.v1', (gateway: ContextGateway) => gateway.query(new GetThing(alice, 'thing-1'))],
+      ['command', 'probe.DoThing.v1', (gateway: ContextGateway) => gateway.command(new DoThing(alice, 'thing-1'))],
+    ])('sends a %s to the service in its wire form with the caller token and request id', async (_kind, route, call) => {
+      const { gateway, commands, queries, remote } = setUp('service');
+
+      const { value, headers } = await serve(() => call(gateway));
+
+      expect(value).toEqual({ id: 'thing-1', servedBy: 'probe-service' });
+      expect(remote!.calls).toEqual([{ message: { route, payload: { caller: alice, thingId: 'thing-1' } }, headers: FORWARDED }]);
+      expect(commands.executed).toEqual([]);
+      expect(queries.executed).toEqual([]);
+      expect(headers).toEqual({ 'X-Served-By': 'probe-service' });
+    });
+
+    it('forwards no authorization header when the caller sent none', async () => {
+      const { gateway, remote } = setUp('service');
+
+      await serve(() => gateway.query(new GetThing(alice, 'thing-1')), { requestId: 'req-2' });
+
+      expect(remote!.calls.map((call) => call.headers)).toEqual([{ 'x-request-id': 'req-2' }]);
+    });
+
+    it("rethrows the service's problem with its headers", async () => {
+      const remote = new FakeRemote();
+      const problem = { type: 'about:blank', title: 'Conflict', status: 409, detail: 'already cancelled' };
+      remote.answer = async () => ({ ok: false, problem, headers: { 'X-Trace': 't-1' } });
+      const { gateway, commands } = setUp('service', { remote });
+
+      const { error, headers } = await serve(() => gateway.command(new DoThing(alice, 'thing-1')));
+
+      expect(error).toBeInstanceOf(ProblemException);
+      expect((error as ProblemException).problem).toEqual(problem);
+      expect((error as ProblemException).headers).toEqual({ 'X-Trace': 't-1' });
+      expect(commands.executed).toEqual([]);
+      expect(headers).toEqual({ 'X-Served-By': 'probe-service' });
+    });
+
+    it('serves a query in-process when the service is unavailable', async () => {
+      const remote = new FakeRemote();
+      remote.answer = () => Promise.reject(new ServiceUnavailableError('probe-service', new Error('timed out')));
+      const { gateway, queries } = setUp('service', { remote });
+      const query = new GetThing(alice, 'thing-1');
+
+      const { value, headers } = await serve(() => gateway.query(query));
+
+      expect(remote.calls).toHaveLength(1);
+      expect(value).toEqual({ id: 'thing-1', servedBy: 'monolith' });
+      expect(queries.executed).toEqual([query]);
+      expect(headers).toEqual({ 'X-Served-By': 'monolith' });
+    });
+
+    it('answers a command 503 with Retry-After when the service is unavailable, and does not run it here', async () => {
+      const remote = new FakeRemote();
+      remote.answer = () => Promise.reject(new ServiceUnavailableError('probe-service', new Error('timed out')));
+      const { gateway, commands, queries } = setUp('service', { remote });
+
+      const { error, headers } = await serve(() => gateway.command(new DoThing(alice, 'thing-1')));
+
+      expect(error).toBeInstanceOf(ProblemException);
+      expect((error as ProblemException).problem.status).toBe(503);
+      expect((error as ProblemException).headers).toEqual({ 'Retry-After': '3' });
+      expect(commands.executed).toEqual([]);
+      expect(queries.executed).toEqual([]);
+      expect(headers).toEqual({});
+    });
+
+    it('passes on any other failure of the call without serving it here', async () => {
+      const remote = new FakeRemote();
+      const failure = new Error('malformed reply');
+      remote.answer = () => Promise.reject(failure);
+      const { gateway, queries } = setUp('service', { remote });
+
+      const { error } = await serve(() => gateway.query(new GetThing(alice, 'thing-1')));
+
+      expect(error).toBe(failure);
+      expect(queries.executed).toEqual([]);
+    });
+
+    it('serves in-process when there is no remote (no broker)', async () => {
+      const { gateway, commands, queries } = setUp('service', { remote: null });
+      const query = new GetThing(alice, 'thing-1');
+      const command = new DoThing(alice, 'thing-2');
+
+      const read = await serve(() => gateway.query(query));
+      const write = await serve(() => gateway.command(command));
+
+      expect(read).toEqual({ value: { id: 'thing-1', servedBy: 'monolith' }, error: undefined, headers: { 'X-Served-By': 'monolith' } });
+      expect(write).toEqual({ value: { id: 'thing-2', servedBy: 'monolith' }, error: undefined, headers: { 'X-Served-By': 'monolith' } });
+      expect(queries.executed).toEqual([query]);
+      expect(commands.executed).toEqual([command]);
+    });
+  });
+
+  describe('shadow mode', () => {
+    it('serves a query in-process and mirrors it to the service for comparison', async () => {
+      const { gateway, queries, remote, shadow } = setUp('shadow');
+      const query = new GetThing(alice, 'thing-1');
+
+      const { value, headers } = await serve(() => gateway.query(query));
+
+      expect(value).toEqual({ id: 'thing-1', servedBy: 'monolith' });
+      expect(headers).toEqual({ 'X-Served-By': 'monolith' });
+      expect(shadow.inputs).toEqual([
+        {
+          context: 'probe',
+          route: 'probe.GetThing.v1',
+          ignore: ['at'],
+          primary: value,
+          shadow: expect.any(Function),
+          reread: expect.any(Function),
+        },
+      ]);
+
+      // The mirrored read goes to the service as the caller's; the re-read asks the monolith again.
+      const [{ shadow: mirrored, reread }] = shadow.inputs;
+      await expect(mirrored()).resolves.toEqual({ id: 'thing-1', servedBy: 'probe-service' });
+      expect(remote!.calls).toEqual([
+        { message: { route: 'probe.GetThing.v1', payload: { caller: alice, thingId: 'thing-1' } }, headers: FORWARDED },
+      ]);
+      await expect(reread()).resolves.toEqual({ id: 'thing-1', servedBy: 'monolith' });
+      expect(queries.executed).toEqual([query, query]);
+    });
+
+    it("compares a service's problem by its status", async () => {
+      const remote = new FakeRemote();
+      remote.answer = async () => ({
+        ok: false,
+        problem: { type: 'about:blank', title: 'Not Found', status: 404, detail: 'no such thing' },
+      });
+      const { gateway, shadow } = setUp('shadow', { remote });
+
+      await serve(() => gateway.query(new GetThing(alice, 'thing-1')));
+
+      await expect(shadow.inputs[0].shadow()).resolves.toEqual({ problem: 404 });
+    });
+
+    it('never mirrors a command', async () => {
+      const { gateway, commands, remote, shadow } = setUp('shadow');
+      const command = new DoThing(alice, 'thing-1');
+
+      const { value, headers } = await serve(() => gateway.command(command));
+
+      expect(value).toEqual({ id: 'thing-1', servedBy: 'monolith' });
+      expect(headers).toEqual({ 'X-Served-By': 'monolith' });
+      expect(commands.executed).toEqual([command]);
+      expect(shadow.inputs).toEqual([]);
+      expect(remote!.calls).toEqual([]);
+    });
+
+    it('mirrors nothing when there is no remote', async () => {
+      const { gateway, shadow } = setUp('shadow', { remote: null });
+
+      const { headers } = await serve(() => gateway.query(new GetThing(alice, 'thing-1')));
+
+      expect(headers).toEqual({ 'X-Served-By': 'monolith' });
+      expect(shadow.inputs).toEqual([]);
+    });
+  });
+
+  describe('canary mode', () => {
+    it('sends every caller to the service at 100 percent', async () => {
+      const { gateway, commands, queries, remote } = setUp('canary', { percent: 100 });
+
+      const read = await serve(() => gateway.query(new GetThing(alice, 'thing-1')));
+      const write = await serve(() => gateway.command(new DoThing({ id: 'bob', roles: [] }, 'thing-1')));
+
+      expect([read.headers, write.headers]).toEqual([{ 'X-Served-By': 'probe-service' }, { 'X-Served-By': 'probe-service' }]);
+      expect(remote!.calls.map((call) => call.message.route)).toEqual(['probe.GetThing.v1', 'probe.DoThing.v1']);
+      expect([...commands.executed, ...queries.executed]).toEqual([]);
+    });
+
+    it('keeps every caller on the monolith at 0 percent', async () => {
+      const { gateway, commands, queries, remote } = setUp('canary', { percent: 0 });
+
+      const read = await serve(() => gateway.query(new GetThing(alice, 'thing-1')));
+      const write = await serve(() => gateway.command(new DoThing({ id: 'bob', roles: [] }, 'thing-1')));
+
+      expect([read.headers, write.headers]).toEqual([{ 'X-Served-By': 'monolith' }, { 'X-Served-By': 'monolith' }]);
+      expect(remote!.calls).toEqual([]);
+      expect(queries.executed).toHaveLength(1);
+      expect(commands.executed).toHaveLength(1);
+    });
+
+    it('serves the same caller from the same side on every call at 50 percent', async () => {
+      const { gateway } = setUp('canary', { percent: 50 });
+      const callers = ['alice', 'bob', 'carol', 'dave', 'erin'].map((id): AuthenticatedUser => ({ id, roles: ['customer'] }));
+      const sides = new Map<string, Set<string>>(callers.map((caller) => [caller.id, new Set()]));
+
+      // Interleaved, so one caller's answer cannot be a leftover of the previous call.
+      for (let round = 0; round < 20; round += 1) {
+        for (const caller of callers) {
+          const { headers } = await serve(() => gateway.query(new GetThing(caller, `thing-${round}`)));
+          sides.get(caller.id)!.add(headers['X-Served-By']);
+        }
+      }
+
+      for (const [caller, served] of sides) expect({ caller, sides: served.size }).toEqual({ caller, sides: 1 });
+    });
+  });
+});

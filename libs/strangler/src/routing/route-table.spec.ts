@@ -1,0 +1,161 @@
+import type { DataSource } from 'typeorm';
+import { DatabaseConnector } from '@shop/platform';
+import { createTestDatabase, eventually, type TestDatabase } from '@shop/testing';
+import { CreateStranglerTables1763700000900 } from '../control/strangler-tables.migration.js';
+import { ROUTE_REFRESH_MS, RouteTable } from './route-table.js';
+
+interface ChangeRow {
+  context: string;
+  from_mode: string | null;
+  from_percent: number | null;
+  to_mode: string;
+  to_percent: number;
+  changed_by: string;
+}
+
+describe('RouteTable on PostgreSQL', () => {
+  let database: TestDatabase;
+  const connectors: DatabaseConnector[] = [];
+  /** Two DataSources stand for two instances of the app sharing one database. */
+  let here: DataSource;
+  let elsewhere: DataSource;
+  let started: RouteTable[] = [];
+
+  const open = async (): Promise<DataSource> => {
+    const connector = new DatabaseConnector({ kind: 'postgres', url: database.url });
+    connectors.push(connector);
+    return connector.open({ schema: 'strangler', entities: [], migrations: [CreateStranglerTables1763700000900] });
+  };
+
+  const startTable = async (dataSource: DataSource, bootModes: Parameters<RouteTable['start']>[0]): Promise<RouteTable> => {
+    const table = new RouteTable(dataSource);
+    started.push(table);
+    await table.start(bootModes);
+    return table;
+  };
+
+  const changes = (): Promise<ChangeRow[]> =>
+    here.query('SELECT context, from_mode, from_percent, to_mode, to_percent, changed_by FROM strangler.route_changes ORDER BY id');
+
+  beforeAll(async () => {
+    database = await createTestDatabase('route_table');
+    here = await open();
+    elsewhere = await open();
+  });
+
+  beforeEach(() => here.query('TRUNCATE strangler.routes, strangler.route_changes'));
+
+  afterEach(() => {
+    for (const table of started) table.stop();
+    started = [];
+  });
+
+  afterAll(async () => {
+    await Promise.all(connectors.map((connector) => connector.close()));
+    await database?.drop();
+  });
+
+  it('seeds the boot mode of each context that has no route, with the percent the mode implies', async () => {
+    const table = await startTable(here, { ordering: 'service', catalog: 'shadow' });
+
+    expect(table.get('ordering')).toEqual({
+      context: 'ordering',
+      mode: 'service',
+      percent: 100,
+      updatedAt: expect.any(String),
+      updatedBy: 'boot',
+    });
+    expect(table.get('catalog')).toEqual({
+      context: 'catalog',
+      mode: 'shadow',
+      percent: 0,
+      updatedAt: expect.any(String),
+      updatedBy: 'boot',
+    });
+    expect(table.get('payments')).toBeUndefined();
+    const rows = await here.query('SELECT context, mode, percent, updated_by FROM strangler.routes ORDER BY context');
+    expect(rows).toEqual([
+      { context: 'catalog', mode: 'shadow', percent: 0, updated_by: 'boot' },
+      { context: 'ordering', mode: 'service', percent: 100, updated_by: 'boot' },
+    ]);
+  });
+
+  it('keeps a persisted route when started again with another boot mode', async () => {
+    const first = await startTable(here, { ordering: 'monolith' });
+    await first.change('ordering', 'canary', 30, 'alice');
+
+    const second = await startTable(elsewhere, { ordering: 'service', catalog: 'service' });
+
+    expect(second.get('ordering')).toMatchObject({ mode: 'canary', percent: 30, updatedBy: 'alice' });
+    expect(second.get('catalog')).toMatchObject({ mode: 'service', percent: 100, updatedBy: 'boot' });
+  });
+
+  it('persists a change, answers the new route and records who changed it from what to what', async () => {
+    const table = await startTable(here, { ordering: 'monolith' });
+
+    const canary = await table.change('ordering', 'canary', 25, 'alice');
+    const service = await table.change('ordering', 'service', 100, 'bob');
+
+    expect(canary).toEqual({ context: 'ordering', mode: 'canary', percent: 25, updatedAt: expect.any(String), updatedBy: 'alice' });
+    expect(service).toEqual({ context: 'ordering', mode: 'service', percent: 100, updatedAt: expect.any(String), updatedBy: 'bob' });
+    expect(table.get('ordering')).toEqual(service);
+    const [row] = await here.query("SELECT mode, percent, updated_at, updated_by FROM strangler.routes WHERE context = 'ordering'");
+    expect({ ...row, updated_at: row.updated_at.toISOString() }).toEqual({
+      mode: 'service',
+      percent: 100,
+      updated_at: service.updatedAt,
+      updated_by: 'bob',
+    });
+    expect(await changes()).toEqual([
+      { context: 'ordering', from_mode: 'monolith', from_percent: 0, to_mode: 'canary', to_percent: 25, changed_by: 'alice' },
+      { context: 'ordering', from_mode: 'canary', from_percent: 25, to_mode: 'service', to_percent: 100, changed_by: 'bob' },
+    ]);
+  });
+
+  it('records a first route for a context that had none as a change from nothing', async () => {
+    const table = await startTable(here, {});
+
+    await table.change('payments', 'shadow', 0, 'alice');
+
+    expect(table.get('payments')).toMatchObject({ mode: 'shadow', percent: 0, updatedBy: 'alice' });
+    expect(await changes()).toEqual([
+      { context: 'payments', from_mode: null, from_percent: null, to_mode: 'shadow', to_percent: 0, changed_by: 'alice' },
+    ]);
+  });
+
+  it('leaves route and audit untouched when the database refuses a change', async () => {
+    const table = await startTable(here, { ordering: 'monolith' });
+    const before = table.get('ordering');
+
+    await expect(table.change('ordering', 'canary', 101, 'alice')).rejects.toThrow(/check constraint/);
+
+    expect(table.get('ordering')).toEqual(before);
+    expect(await changes()).toEqual([]);
+  });
+
+  it('lets another instance see each change within a few refresh periods', async () => {
+    const writer = await startTable(here, { ordering: 'monolith' });
+    const reader = await startTable(elsewhere, { ordering: 'monolith' });
+    expect(reader.get('ordering')).toMatchObject({ mode: 'monolith' });
+    const seenBy = (mode: string) =>
+      eventually(
+        () => (reader.get('ordering')?.mode === mode ? reader.get('ordering') : undefined),
+        ROUTE_REFRESH_MS * 3,
+        `${mode} seen elsewhere`,
+      );
+
+    // Twice, since the other instance must keep re-reading, not only once after it starts.
+    await writer.change('ordering', 'shadow', 0, 'alice');
+    expect(await seenBy('shadow')).toMatchObject({ mode: 'shadow', percent: 0, updatedBy: 'alice' });
+    await writer.change('ordering', 'canary', 10, 'bob');
+    expect(await seenBy('canary')).toMatchObject({ mode: 'canary', percent: 10, updatedBy: 'bob' });
+  });
+
+  it('lists the routes sorted by context', async () => {
+    const table = await startTable(here, { payments: 'monolith', ordering: 'monolith', catalog: 'monolith' });
+    // An updated row moves to the end of the heap, so the database's own order is not the sorted one.
+    await table.change('catalog', 'shadow', 0, 'alice');
+
+    expect(table.list().map((route) => route.context)).toEqual(['catalog', 'ordering', 'payments']);
+  });
+});
