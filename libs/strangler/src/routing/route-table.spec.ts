@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { DatabaseConnector } from '@shop/platform';
 import { createTestDatabase, eventually, type TestDatabase } from '@shop/testing';
-import { CreateStranglerTables1763700000900 } from '../control/strangler-tables.migration.js';
+import { CreateStranglerTables1763700000900 } from '../control/1763700000900-create-strangler-tables.migration.js';
 import { ROUTE_REFRESH_MS, RouteTable } from './route-table.js';
 
 interface ChangeRow {

@@ -1,7 +1,7 @@
 import type { MessageType } from '@shop/contracts';
-import type { Transaction } from '@shop/platform';
+import type { Page, Transaction } from '@shop/platform';
 import { Order, type OrderState } from '../../domain/order.js';
-import type { OrderRepository, Page } from '../ports/order.repository.port.js';
+import type { OrderRepository } from '../ports/order.repository.port.js';
 import { OrderSaga } from './order-saga.js';
 
 const placedAt = new Date('2026-01-01T00:00:00Z');
@@ -104,7 +104,7 @@ describe('OrderSaga', () => {
 
       expectSavedOnce(outcome, storedOrder({ sagaStep: 'AWAITING_PAYMENT' }));
       expect(outcome.published).toEqual([
-        { key: 'ordering.PaymentRequested.v1', payload: { orderId: 'order-1', customerId: 'customer-1', amountCents: 1500 } },
+        { key: 'payments.TakePayment.v1', payload: { orderId: 'order-1', customerId: 'customer-1', amountCents: 1500 } },
       ]);
       // Read under lock and written in the handler's own transaction, with its inbox row and outbox.
       expect(orders.transactionsSeen.map((seen) => seen === outcome.tx)).toEqual([true, true]);
