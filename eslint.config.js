@@ -21,6 +21,18 @@ export default defineConfig(
   tseslint.configs.recommended,
   { languageOptions: { globals: globals.node } },
   {
+    // Type-aware rules that catch what swc (which strips types unchecked) and plain lint miss: a
+    // promise nobody awaits, a promise where a value is expected, a switch that forgets a case.
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+    },
+  },
+  {
     files: ['**/*.ts', '**/*.js'],
     plugins: { '@nx': nx },
     rules: {

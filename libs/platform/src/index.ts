@@ -20,6 +20,7 @@ export * from './platform.module.js';
 export * from './messaging/message-transport.js';
 export * from './messaging/unit-of-work.js';
 export * from './messaging/outbox-relay.js';
+export * from './messaging/retry-policy.js';
 export * from './messaging/on-integration-event.decorator.js';
 export * from './messaging/bounded-context.module.js';
 export * from './messaging/outbox-inbox.migration.js';

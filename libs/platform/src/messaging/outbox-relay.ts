@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { MessageEnvelope } from '@shop/contracts';
 import { TransportUnavailableError, type MessageTransport } from './message-transport.js';
+import { MAX_ATTEMPTS, retryDelayMs } from './retry-policy.js';
 
 interface OutboxRow {
   position: string;
@@ -25,10 +26,7 @@ export interface RelayOptions {
   maxAttempts: number;
 }
 
-export const DEFAULT_RELAY_OPTIONS: RelayOptions = { batchSize: 100, pollIntervalMs: 1000, claimLeaseMs: 15_000, maxAttempts: 10 };
-
-/** Back-off before retrying a failed row: 0.5 s, 1 s, 2 s … capped at 60 s. */
-export const retryDelayMs = (attempts: number): number => Math.min(500 * 2 ** Math.max(0, attempts - 1), 60_000);
+export const DEFAULT_RELAY_OPTIONS: RelayOptions = { batchSize: 100, pollIntervalMs: 1000, claimLeaseMs: 15_000, maxAttempts: MAX_ATTEMPTS };
 
 /**
  * Moves committed outbox rows of one context to the transport. Rows are claimed with
@@ -126,7 +124,7 @@ export class OutboxRelay {
     if (published.length > 0) {
       await this.dataSource.query(`UPDATE "${this.schema}".outbox SET published_at = now(), last_error = NULL WHERE id = ANY($1::uuid[])`, [published]);
     }
-    await Promise.all(rows.map((row, i) => (outcomes[i] ? this.fail(row, outcomes[i]) : undefined)));
+    await Promise.all(rows.flatMap((row, i) => (outcomes[i] ? [this.fail(row, outcomes[i])] : [])));
     return published.length;
   }
 
@@ -137,7 +135,7 @@ export class OutboxRelay {
       `UPDATE "${this.schema}".outbox
           SET last_error = $2, available_at = now() + make_interval(secs => $3::double precision / 1000), dead_at = CASE WHEN $4 THEN now() END
         WHERE id = $1`,
-      [row.id, error.message, retryDelayMs(row.attempts), dead],
+      [row.id, error.message, retryDelayMs(row.attempts) ?? 0, dead],
     );
     const log = { messageId: row.id, type: row.type, attempts: row.attempts, err: error };
     if (dead) this.logger.error(log, 'message set aside as dead after its last attempt');

@@ -3,6 +3,7 @@ import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { MessageEnvelope } from '@shop/contracts';
 import { routingKeyOf } from '@shop/contracts';
 import { DeliveryObservers, TransportUnavailableError, type Delivery, type DeliveryListener, type MessageTransport, type Subscription } from '../message-transport.js';
+import { RETRY_DELAYS_MS, retryDelayMs } from '../retry-policy.js';
 import type { AmqpConnection } from './amqp-connection.js';
 import { fromAmqpMessage, MalformedMessageError, toAmqpMessage } from './amqp-envelope.js';
 import { HEADERS, type AmqpNames } from './amqp-names.js';
@@ -11,10 +12,10 @@ export interface ConsumerOptions {
   /** Unacknowledged deliveries per consumer channel. */
   prefetch: number;
   /** Waits before the 2nd, 3rd … delivery of a failing message; after the last, it is dead-lettered. */
-  retryDelaysMs: number[];
+  retryDelaysMs: readonly number[];
 }
 
-export const DEFAULT_CONSUMER_OPTIONS: ConsumerOptions = { prefetch: 16, retryDelaysMs: [250, 1000, 4000, 16000] };
+export const DEFAULT_CONSUMER_OPTIONS: ConsumerOptions = { prefetch: 16, retryDelaysMs: RETRY_DELAYS_MS };
 
 /**
  * Integration events over RabbitMQ. Publishing: persistent messages on a confirm channel, all
@@ -118,7 +119,7 @@ export class AmqpTransport implements MessageTransport {
   private async retryOrDeadLetter(channel: Channel, context: string, message: ConsumeMessage, error: Error): Promise<'failed' | 'dead-lettered'> {
     // The attempt this delivery was; a retried copy carries the number of the next one.
     const attempts = Number(message.properties.headers?.[HEADERS.attempts] ?? 1);
-    const delay = error instanceof MalformedMessageError ? undefined : this.options.retryDelaysMs[attempts - 1];
+    const delay = error instanceof MalformedMessageError ? undefined : retryDelayMs(attempts, this.options.retryDelaysMs);
     const withHeaders = (attempt: number) => ({
       ...message.properties,
       persistent: true,
