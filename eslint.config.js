@@ -57,7 +57,10 @@ export default defineConfig(
           patterns: [
             deepImport,
             testingOutsideTests,
-            { regex: '^\\.\\.?/(.*/)?(infrastructure|api)/', message: 'The application layer talks to infrastructure through its ports; it never imports infrastructure or api.' },
+            {
+              regex: '^\\.\\.?/(.*/)?(infrastructure|api)/',
+              message: 'The application layer talks to infrastructure through its ports; it never imports infrastructure or api.',
+            },
           ],
         },
       ],
@@ -69,7 +72,15 @@ export default defineConfig(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(?!\\./)', message: 'The domain layer is plain TypeScript: it imports nothing but its own domain (no framework, no library, no other layer).' }] },
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./)',
+              message:
+                'The domain layer is plain TypeScript: it imports nothing but its own domain (no framework, no library, no other layer).',
+            },
+          ],
+        },
       ],
     },
   },

@@ -14,7 +14,12 @@ export default {
     ...aliasMapper,
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
-  testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.e2e-spec.ts', '<rootDir>/tools/**/*.spec.ts'],
+  testMatch: [
+    '<rootDir>/apps/**/*.spec.ts',
+    '<rootDir>/libs/**/*.spec.ts',
+    '<rootDir>/apps/**/*.e2e-spec.ts',
+    '<rootDir>/tools/**/*.spec.ts',
+  ],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/__fixtures__/'],
   setupFiles: ['reflect-metadata'],
   globalSetup: '<rootDir>/tools/jest-global-setup.js',

@@ -29,7 +29,9 @@ export async function main(argv, env = process.env, out = console) {
       : await call('PUT', `/routes/${encodeURIComponent(context)}`, percent === undefined ? { mode } : { mode, percent: Number(percent) });
   const body = await response.json();
   if (!response.ok) {
-    out.error(`${response.status} ${body.title}: ${body.detail}${body.errors ? ` (${body.errors.map((e) => `${e.field}: ${e.message}`).join('; ')})` : ''}`);
+    out.error(
+      `${response.status} ${body.title}: ${body.detail}${body.errors ? ` (${body.errors.map((e) => `${e.field}: ${e.message}`).join('; ')})` : ''}`,
+    );
     return 1;
   }
   for (const route of body.routes ?? [body]) out.log(describe(route));

@@ -27,7 +27,8 @@ describe('architecture: the walls between projects', () => {
   });
 
   it('checks the same allowed dependencies as the lint rule', () => {
-    for (const { sourceTag, onlyDependOnLibsWithTags } of depConstraints) expect(ALLOWED_DEPENDENCIES[sourceTag]).toBe(onlyDependOnLibsWithTags);
+    for (const { sourceTag, onlyDependOnLibsWithTags } of depConstraints)
+      expect(ALLOWED_DEPENDENCIES[sourceTag]).toBe(onlyDependOnLibsWithTags);
     expect(ALLOWED_DEPENDENCIES['type:context']).not.toContain('type:context');
     expect(ALLOWED_DEPENDENCIES['type:platform']).not.toContain('type:strangler');
   });
@@ -59,7 +60,9 @@ describe('architecture: the walls between projects', () => {
     });
 
     it('names the whole circle of a cycle', () => {
-      expect(violations.find((violation) => violation.rule === 'cycle')?.message).toBe('import cycle: libs/kernel/src/a.ts -> libs/kernel/src/b.ts -> libs/kernel/src/a.ts');
+      expect(violations.find((violation) => violation.rule === 'cycle')?.message).toBe(
+        'import cycle: libs/kernel/src/a.ts -> libs/kernel/src/b.ts -> libs/kernel/src/a.ts',
+      );
     });
 
     it('tells a layer breach from a framework in the domain', () => {

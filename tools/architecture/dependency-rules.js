@@ -4,7 +4,10 @@
 
 /** Which project tags a project of each `type:` tag may import. */
 export const depConstraints = [
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:app', 'type:context', 'type:strangler', 'type:contracts', 'type:platform', 'type:testing'] },
+  {
+    sourceTag: 'type:app',
+    onlyDependOnLibsWithTags: ['type:app', 'type:context', 'type:strangler', 'type:contracts', 'type:platform', 'type:testing'],
+  },
   { sourceTag: 'type:context', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:strangler', 'type:testing'] },
   { sourceTag: 'type:strangler', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:testing'] },
   { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:testing'] },

@@ -17,36 +17,52 @@ describe('lint: the walls bite in eslint too', () => {
 
   it('fails a context importing another context', async () => {
     const messages = await lint('libs/catalog/src/breach.ts', "import { X } from '@shop/identity';\nexport const y = X;\n");
-    expect(messages).toContainEqual(expect.stringMatching(/^@nx\/enforce-module-boundaries: A project tagged with "type:context" can only depend on libs tagged with "type:contracts", "type:platform"/));
+    expect(messages).toContainEqual(
+      expect.stringMatching(
+        /^@nx\/enforce-module-boundaries: A project tagged with "type:context" can only depend on libs tagged with "type:contracts", "type:platform"/,
+      ),
+    );
   });
 
   it('fails a deep import past a library index.ts', async () => {
-    const messages = await lint('libs/catalog/src/breach.ts', "import { X } from '@shop/platform/src/http/bootstrap.js';\nexport const y = X;\n");
+    const messages = await lint(
+      'libs/catalog/src/breach.ts',
+      "import { X } from '@shop/platform/src/http/bootstrap.js';\nexport const y = X;\n",
+    );
     expect(messages).toContainEqual(expect.stringMatching(/^no-restricted-imports: .*public entry point/));
   });
 
   it('fails a relative import into another library', async () => {
     const messages = await lint('libs/catalog/src/breach.ts', "import { X } from '../../identity/src/index.js';\nexport const y = X;\n");
-    expect(messages).toContainEqual(expect.stringMatching(/^@nx\/enforce-module-boundaries: Projects cannot be imported by a relative or absolute path/));
+    expect(messages).toContainEqual(
+      expect.stringMatching(/^@nx\/enforce-module-boundaries: Projects cannot be imported by a relative or absolute path/),
+    );
   });
 
   it('fails contracts depending on platform', async () => {
     const messages = await lint('libs/contracts/src/breach.ts', "import { X } from '@shop/platform';\nexport const y = X;\n");
     // Platform uses the contracts' envelope, so the rule may report the cycle before the tag rule.
     expect(messages).toContainEqual(
-      expect.stringMatching(/^@nx\/enforce-module-boundaries: (A project tagged with "type:contracts" can only depend on|Circular dependency between "contracts" and "platform")/),
+      expect.stringMatching(
+        /^@nx\/enforce-module-boundaries: (A project tagged with "type:contracts" can only depend on|Circular dependency between "contracts" and "platform")/,
+      ),
     );
   });
 
   it('fails a framework import in a domain layer', async () => {
-    const messages = await lint('libs/catalog/src/domain/breach.ts', "import { Injectable } from '@nestjs/common';\nexport const y = Injectable;\n");
+    const messages = await lint(
+      'libs/catalog/src/domain/breach.ts',
+      "import { Injectable } from '@nestjs/common';\nexport const y = Injectable;\n",
+    );
     expect(messages).toContainEqual(expect.stringMatching(/^no-restricted-imports: .*plain TypeScript/));
   });
 
   it('fails a library depending on a library that depends on it (a cycle between projects)', async () => {
     const messages = await lint('libs/platform/src/breach.ts', "import { X } from '@shop/strangler';\nexport const y = X;\n");
     expect(messages).toContainEqual(
-      expect.stringMatching(/^@nx\/enforce-module-boundaries: (Circular dependency between "platform" and "strangler"|A project tagged with "type:platform" can only depend on)/),
+      expect.stringMatching(
+        /^@nx\/enforce-module-boundaries: (Circular dependency between "platform" and "strangler"|A project tagged with "type:platform" can only depend on)/,
+      ),
     );
   });
 
@@ -57,13 +73,20 @@ describe('lint: the walls bite in eslint too', () => {
   });
 
   it('fails the application layer importing infrastructure', async () => {
-    const messages = await lint('libs/catalog/src/application/breach.ts', "import { X } from '../infrastructure/product.repository.js';\nexport const y = X;\n");
-    expect(messages).toContainEqual(expect.stringMatching(/^no-restricted-imports: .*The application layer talks to infrastructure through its ports/));
+    const messages = await lint(
+      'libs/catalog/src/application/breach.ts',
+      "import { X } from '../infrastructure/product.repository.js';\nexport const y = X;\n",
+    );
+    expect(messages).toContainEqual(
+      expect.stringMatching(/^no-restricted-imports: .*The application layer talks to infrastructure through its ports/),
+    );
   });
 
   it('fails the domain layer importing anything but its own domain', async () => {
     const messages = await lint('libs/catalog/src/domain/breach.ts', "import { Role } from '@shop/contracts';\nexport const y = Role;\n");
-    expect(messages).toContainEqual(expect.stringMatching(/^no-restricted-imports: .*The domain layer is plain TypeScript: it imports nothing but its own domain/));
+    expect(messages).toContainEqual(
+      expect.stringMatching(/^no-restricted-imports: .*The domain layer is plain TypeScript: it imports nothing but its own domain/),
+    );
   });
 
   it('passes a context importing contracts and platform', async () => {

@@ -90,7 +90,8 @@ function checkImport(site: ImportSite): Violation[] {
   if (target.project.type === 'type:testing' && !TEST_FILE.test(at) && project.type !== 'type:testing') {
     violation('testing-in-production', `production code imports ${target.project.name}, which is for specs and tools only`);
   }
-  if (target.deep) violation('deep-import', `imports past the public API of ${target.project.name}; import from its index.ts (the @shop alias) instead`);
+  if (target.deep)
+    violation('deep-import', `imports past the public API of ${target.project.name}; import from its index.ts (the @shop alias) instead`);
   if (!ALLOWED_DEPENDENCIES[project.type]?.includes(target.project.type)) {
     const crossContext = project.type === 'type:context' && target.project.type === 'type:context';
     violation(
@@ -111,7 +112,9 @@ function checkLayers({ project, file, specifier, target }: ImportSite): string |
   const forbidden = LAYER_MAY_NOT_IMPORT[layer];
   if (forbidden.includes('anything outside domain')) {
     const inDomain = target !== undefined && layerOf(project, target) === 'domain';
-    return inDomain ? undefined : `the domain layer imports "${specifier}"; it imports nothing but its own domain (no framework, no library, no other layer)`;
+    return inDomain
+      ? undefined
+      : `the domain layer imports "${specifier}"; it imports nothing but its own domain (no framework, no library, no other layer)`;
   }
   const targetLayer = target && layerOf(project, target);
   if (targetLayer && (forbidden as string[]).includes(targetLayer)) {

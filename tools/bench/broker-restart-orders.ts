@@ -24,7 +24,10 @@ const run = promisify(execFile);
 async function main(): Promise<void> {
   const database = await createTestDatabase('chaos');
   const namespace = testAmqpNamespace('chaos');
-  const { module } = prepareApp(monolithApp, testEnv({ DATABASE_URL: database.url, AMQP_URL: TEST_AMQP_URL, AMQP_NAMESPACE: namespace, LOG_LEVEL: 'error' }));
+  const { module } = prepareApp(
+    monolithApp,
+    testEnv({ DATABASE_URL: database.url, AMQP_URL: TEST_AMQP_URL, AMQP_NAMESPACE: namespace, LOG_LEVEL: 'error' }),
+  );
   const app = await NestFactory.create(module, { bodyParser: false, bufferLogs: true });
   configureHttpApp(app);
   await app.listen(0, '127.0.0.1');
@@ -42,10 +45,17 @@ async function main(): Promise<void> {
   try {
     const products: string[] = [];
     for (let i = 0; i < PRODUCTS; i += 1) {
-      const response = await send('/products', { method: 'POST', auth: admin, body: { sku: `CHAOS-${i}-${randomUUID().slice(0, 8)}`, name: `Chaos ${i}`, priceCents: 100 + i, stock: STOCK } });
+      const response = await send('/products', {
+        method: 'POST',
+        auth: admin,
+        body: { sku: `CHAOS-${i}-${randomUUID().slice(0, 8)}`, name: `Chaos ${i}`, priceCents: 100 + i, stock: STOCK },
+      });
       products.push(((await response.json()) as { id: string }).id);
     }
-    await waitUntil(async () => (await ordering(app).query('SELECT count(*)::int AS n FROM ordering.product_prices'))[0].n === PRODUCTS, 10_000);
+    await waitUntil(
+      async () => (await ordering(app).query('SELECT count(*)::int AS n FROM ordering.product_prices'))[0].n === PRODUCTS,
+      10_000,
+    );
 
     let restart: Promise<void> | undefined;
     let next = 0;
@@ -61,7 +71,9 @@ async function main(): Promise<void> {
           const body = { items: [{ productId: products[index % PRODUCTS], quantity: 1 + (index % 3) }] };
           // A client retries with the same Idempotency-Key until it gets an answer: never a second order.
           for (;;) {
-            const response = await send('/orders', { method: 'POST', auth: customers[index % customers.length]!, body, key }).catch(() => undefined);
+            const response = await send('/orders', { method: 'POST', auth: customers[index % customers.length]!, body, key }).catch(
+              () => undefined,
+            );
             if (response && (response.status === 201 || response.status === 200)) break;
             retried += 1;
             await new Promise((resolve) => setTimeout(resolve, 100));
@@ -76,7 +88,9 @@ async function main(): Promise<void> {
     const deadline = Date.now() + SETTLE_DEADLINE_MS;
     await waitUntil(async () => (await pendingCount(app)) === 0 || Date.now() > deadline, SETTLE_DEADLINE_MS + 1000);
     const figures = await check(app, products);
-    console.log(`orders placed:       ${placed} (HTTP retries: ${retried}; placing took ${(placingMs / 1000).toFixed(1)} s; broker restarted after order ${RESTART_AFTER})`);
+    console.log(
+      `orders placed:       ${placed} (HTTP retries: ${retried}; placing took ${(placingMs / 1000).toFixed(1)} s; broker restarted after order ${RESTART_AFTER})`,
+    );
     console.log(`orders settled:      ${figures.settled} (confirmed ${figures.confirmed}, rejected ${figures.rejected})`);
     console.log(`orders in database:  ${figures.orders}`);
     console.log(`lost events:         ${figures.lost}`);
@@ -111,11 +125,16 @@ async function check(app: INestApplication, products: string[]) {
     `SELECT line->>'productId' AS product_id, sum((line->>'quantity')::int)::int AS units
        FROM ordering.orders, jsonb_array_elements(lines) AS line WHERE status = 'CONFIRMED' GROUP BY 1`,
   );
-  const stock: Array<{ id: string; stock: number }> = await source(app, 'catalog').query('SELECT id, stock FROM catalog.products WHERE id = ANY($1::uuid[])', [products]);
+  const stock: Array<{ id: string; stock: number }> = await source(app, 'catalog').query(
+    'SELECT id, stock FROM catalog.products WHERE id = ANY($1::uuid[])',
+    [products],
+  );
   const [payments] = await source(app, 'payments').query(
     `SELECT count(*) FILTER (WHERE status = 'CAPTURED')::int AS captured, count(*)::int AS total, count(DISTINCT order_id)::int AS orders FROM payments.payments`,
   );
-  const [reservations] = await source(app, 'catalog').query("SELECT count(*) FILTER (WHERE status = 'RESERVED')::int AS reserved FROM catalog.reservations");
+  const [reservations] = await source(app, 'catalog').query(
+    "SELECT count(*) FILTER (WHERE status = 'RESERVED')::int AS reserved FROM catalog.reservations",
+  );
 
   const expectedStock = new Map(products.map((id) => [id, STOCK]));
   for (const row of confirmedUnits) expectedStock.set(row.product_id, STOCK - row.units);

@@ -42,7 +42,11 @@ async function main(): Promise<void> {
     console.log(`request-reply echo, ${ROUNDS} alternating rounds, median of rounds`);
     console.log('mode            calls/s    p50 ms   p99 ms');
     for (const [key, rounds] of Object.entries(results)) {
-      const row = [median(rounds.map((r) => r.perSecond)).toFixed(0), median(rounds.map((r) => r.p50Ms)).toFixed(2), median(rounds.map((r) => r.p99Ms)).toFixed(2)];
+      const row = [
+        median(rounds.map((r) => r.perSecond)).toFixed(0),
+        median(rounds.map((r) => r.p50Ms)).toFixed(2),
+        median(rounds.map((r) => r.p99Ms)).toFixed(2),
+      ];
       console.log(`${key.padEnd(14)} ${row[0]!.padStart(8)} ${row[1]!.padStart(9)} ${row[2]!.padStart(8)}`);
     }
   } finally {

@@ -18,7 +18,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { TokenService } from '@shop/platform';
-import { createTestDatabase, deleteAmqpNamespace, freePort, TEST_AMQP_URL, TEST_POSTGRES_URL, testAmqpNamespace, testEnv } from '@shop/testing';
+import {
+  createTestDatabase,
+  deleteAmqpNamespace,
+  freePort,
+  TEST_AMQP_URL,
+  TEST_POSTGRES_URL,
+  testAmqpNamespace,
+  testEnv,
+} from '@shop/testing';
 import { sweepNamespace } from './support/broker.js';
 import { bareEcho, nestEcho, ourEcho, type EchoChannel } from './support/echo.js';
 import { describeEnvironment } from './support/environment.js';
@@ -65,7 +73,8 @@ async function cleanUp(): Promise<void> {
 }
 
 const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
-const fmt = (figures: LoadFigures) => `${figures.perSecond.toFixed(0)}/s p50 ${figures.p50Ms.toFixed(2)} ms p99 ${figures.p99Ms.toFixed(2)} ms`;
+const fmt = (figures: LoadFigures) =>
+  `${figures.perSecond.toFixed(0)}/s p50 ${figures.p50Ms.toFixed(2)} ms p99 ${figures.p99Ms.toFixed(2)} ms`;
 
 /** RabbitMQ's Erlang VM, when it runs on this machine: its CPU per call is reported too. */
 const broker = processNamed('beam.smp', 'rabbitmq');
@@ -83,7 +92,13 @@ interface Measured {
  * moments of the machine. Also counts where the CPU went: ms per call of each account and of this
  * process, and how busy the machine was.
  */
-async function interleave(keys: string[], slices: number, accounts: CpuAccount[], load: (key: string, seconds: number) => Promise<LoadFigures>, seconds = DURATION): Promise<Record<string, Measured>> {
+async function interleave(
+  keys: string[],
+  slices: number,
+  accounts: CpuAccount[],
+  load: (key: string, seconds: number) => Promise<LoadFigures>,
+  seconds = DURATION,
+): Promise<Record<string, Measured>> {
   const parts = new Map(keys.map((key) => [key, { figures: [] as LoadFigures[], cpuMs: {} as Record<string, number>, busy: 0, total: 0 }]));
   for (let slice = 0; slice < slices; slice += 1) {
     for (const key of slice % 2 === 0 ? keys : [...keys].reverse()) {
@@ -92,7 +107,9 @@ async function interleave(keys: string[], slices: number, accounts: CpuAccount[]
       part.figures.push(await load(key, seconds / slices));
       const machine = machineCpuSeconds();
       const self = process.cpuUsage(before.self);
-      accounts.forEach((account, i) => (part.cpuMs[account.name] = (part.cpuMs[account.name] ?? 0) + (account.cpuSeconds() - before.accounts[i]!) * 1000));
+      accounts.forEach(
+        (account, i) => (part.cpuMs[account.name] = (part.cpuMs[account.name] ?? 0) + (account.cpuSeconds() - before.accounts[i]!) * 1000),
+      );
       part.cpuMs.bench = (part.cpuMs.bench ?? 0) + (self.user + self.system) / 1000;
       part.busy += machine.busy - before.machine.busy;
       part.total += machine.total - before.machine.total;
@@ -101,7 +118,9 @@ async function interleave(keys: string[], slices: number, accounts: CpuAccount[]
   return Object.fromEntries(
     [...parts].map(([key, part]) => {
       const figures = combine(part.figures);
-      const cpuMsPerCall = Object.fromEntries(Object.entries(part.cpuMs).map(([name, ms]) => [name, ms / (figures.allCalls ?? figures.count)]));
+      const cpuMsPerCall = Object.fromEntries(
+        Object.entries(part.cpuMs).map(([name, ms]) => [name, ms / (figures.allCalls ?? figures.count)]),
+      );
       return [key, { figures, cpuMsPerCall, busyPercent: (100 * part.busy) / part.total }];
     }),
   );
@@ -111,7 +130,9 @@ async function interleave(keys: string[], slices: number, accounts: CpuAccount[]
 function record(results: Results, key: string, round: number, c1: Measured, cHigh: Measured): void {
   (results.load[key] ??= []).push({ c1: c1.figures, cHigh: cHigh.figures, cpuMsPerCall: cHigh.cpuMsPerCall });
   const cpu = Object.entries(cHigh.cpuMsPerCall).map(([name, ms]) => `${name} ${ms.toFixed(2)}`);
-  log(`round ${round + 1}/${ROUNDS} ${key}: c1 ${fmt(c1.figures)} | c${C} ${fmt(cHigh.figures)} | CPU ms/call ${cpu.join(', ')}; machine ${cHigh.busyPercent.toFixed(0)}% busy`);
+  log(
+    `round ${round + 1}/${ROUNDS} ${key}: c1 ${fmt(c1.figures)} | c${C} ${fmt(cHigh.figures)} | CPU ms/call ${cpu.join(', ')}; machine ${cHigh.busyPercent.toFixed(0)}% busy`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -186,9 +207,21 @@ async function shopPaths(results: Results): Promise<void> {
     ADMIN_PASSWORD: randomBytes(12).toString('hex'),
   };
   log('starting the monolith (with a facade-bypass route) and order-service as processes');
-  const monolith = await ChildApp.start('monolith', 'dist/tools/bench/support/monolith-with-bypass.js', monolithPort, { ...env, PORT: String(monolithPort) }, { nodeArgs: CHILD_NODE_ARGS });
+  const monolith = await ChildApp.start(
+    'monolith',
+    'dist/tools/bench/support/monolith-with-bypass.js',
+    monolithPort,
+    { ...env, PORT: String(monolithPort) },
+    { nodeArgs: CHILD_NODE_ARGS },
+  );
   onCleanup('stop the monolith', () => monolith.stop());
-  const orderService = await ChildApp.start('order-service', 'dist/apps/order-service/src/main.js', servicePort, { ...env, ORDER_SERVICE_PORT: String(servicePort) }, { nodeArgs: CHILD_NODE_ARGS });
+  const orderService = await ChildApp.start(
+    'order-service',
+    'dist/apps/order-service/src/main.js',
+    servicePort,
+    { ...env, ORDER_SERVICE_PORT: String(servicePort) },
+    { nodeArgs: CHILD_NODE_ARGS },
+  );
   onCleanup('stop order-service', () => orderService.stop());
   results.memory.monolithIdleMiB = monolith.memory().rssMiB;
   results.memory.orderServiceIdleMiB = orderService.memory().rssMiB;
@@ -198,11 +231,18 @@ async function shopPaths(results: Results): Promise<void> {
   const send = async (method: string, path: string, auth: string, body?: unknown) => {
     const response = await fetch(`${base}${path}`, {
       method,
-      headers: { authorization: auth, ...(body === undefined ? {} : { 'content-type': 'application/json', 'idempotency-key': randomUUID() }) },
+      headers: {
+        authorization: auth,
+        ...(body === undefined ? {} : { 'content-type': 'application/json', 'idempotency-key': randomUUID() }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    return { status: response.status, servedBy: response.headers.get('x-served-by'), body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+    return {
+      status: response.status,
+      servedBy: response.headers.get('x-served-by'),
+      body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+    };
   };
   const expectStatus = (what: string, status: number, actual: { status: number; body: unknown }) => {
     if (actual.status !== status) throw new Error(`${what}: expected ${status}, got ${actual.status} ${JSON.stringify(actual.body)}`);
@@ -211,14 +251,23 @@ async function shopPaths(results: Results): Promise<void> {
   // Data: products with stock for every order the run places, priced under the payment limit.
   const products: string[] = [];
   for (let i = 0; i < PRODUCTS; i += 1) {
-    const created = await send('POST', '/products', admin, { sku: `BENCH-${i}-${randomUUID().slice(0, 8)}`, name: `Bench ${i}`, priceCents: 100 + i, stock: 1_000_000 });
+    const created = await send('POST', '/products', admin, {
+      sku: `BENCH-${i}-${randomUUID().slice(0, 8)}`,
+      name: `Bench ${i}`,
+      priceCents: 100 + i,
+      stock: 1_000_000,
+    });
     expectStatus('create product', 201, created);
     products.push(created.body.id as string);
   }
   const db = new pg.Client({ connectionString: database.url });
   await db.connect();
   onCleanup('close the database client', () => db.end());
-  await waitUntil(async () => (await db.query('SELECT count(*)::int AS n FROM ordering.product_prices')).rows[0].n === PRODUCTS, 30_000, 'ordering knows the prices');
+  await waitUntil(
+    async () => (await db.query('SELECT count(*)::int AS n FROM ordering.product_prices')).rows[0].n === PRODUCTS,
+    30_000,
+    'ordering knows the prices',
+  );
 
   let mode: Mode = 'monolith';
   const route = async (next: Mode) => {
@@ -239,7 +288,10 @@ async function shopPaths(results: Results): Promise<void> {
       await sleep(SETTLE_POLL_MS);
       if (settling.size === 0) continue;
       try {
-        const { rows } = await db.query<{ id: string; status: string }>("SELECT id, status FROM ordering.orders WHERE id = ANY($1::uuid[]) AND status <> 'PENDING'", [[...settling.keys()]]);
+        const { rows } = await db.query<{ id: string; status: string }>(
+          "SELECT id, status FROM ordering.orders WHERE id = ANY($1::uuid[]) AND status <> 'PENDING'",
+          [[...settling.keys()]],
+        );
         for (const { id, status } of rows) {
           const waiter = settling.get(id)!;
           settling.delete(id);
@@ -269,10 +321,20 @@ async function shopPaths(results: Results): Promise<void> {
 
   // The order every GET reads, owned by one customer.
   const owner = bearer(['customer']);
-  const placed = await send('POST', '/orders', owner, { items: [{ productId: products[0], quantity: 2 }, { productId: products[1], quantity: 1 }] });
+  const placed = await send('POST', '/orders', owner, {
+    items: [
+      { productId: products[0], quantity: 2 },
+      { productId: products[1], quantity: 1 },
+    ],
+  });
   expectStatus('place the order to read', 201, placed);
   const orderId = String(placed.body.id);
-  await waitUntil(async () => (await send('GET', `/orders/${orderId}`, owner)).body.status === 'CONFIRMED', 30_000, 'the order to read is confirmed', 20);
+  await waitUntil(
+    async () => (await send('GET', `/orders/${orderId}`, owner)).body.status === 'CONFIRMED',
+    30_000,
+    'the order to read is confirmed',
+    20,
+  );
 
   // Paths 1 and 2: GET /api/v1/orders/:id through the facade (monolith mode), with the facade bypassed, in service mode.
   const gets: Record<string, { mode: Mode; url: string; checked: boolean }> = {
@@ -286,7 +348,8 @@ async function shopPaths(results: Results): Promise<void> {
     if (variant.checked) {
       const sample = await send('GET', variant.url.slice(base.length), owner);
       expectStatus(key, 200, sample);
-      if (sample.servedBy !== servedBy(variant.mode)) throw new Error(`${key}: X-Served-By ${sample.servedBy}, expected ${servedBy(variant.mode)}`);
+      if (sample.servedBy !== servedBy(variant.mode))
+        throw new Error(`${key}: X-Served-By ${sample.servedBy}, expected ${servedBy(variant.mode)}`);
     }
     return httpLoad({ url: variant.url, headers: { authorization: owner }, connections, durationSeconds, settleSeconds });
   };
@@ -324,8 +387,12 @@ async function shopPaths(results: Results): Promise<void> {
   const [monolithMemory, serviceMemory] = [monolith.memory(), orderService.memory()];
   results.memory.monolithPeakMiB = monolithMemory.peakRssMiB;
   results.memory.orderServicePeakMiB = serviceMemory.peakRssMiB;
-  const [orders] = (await db.query("SELECT count(*)::int AS n, count(*) FILTER (WHERE status <> 'CONFIRMED')::int AS other FROM ordering.orders")).rows;
-  log(`placed ${orders.n} orders (${orders.other} not CONFIRMED); peak RSS monolith ${monolithMemory.peakRssMiB.toFixed(0)} MiB, order-service ${serviceMemory.peakRssMiB.toFixed(0)} MiB`);
+  const [orders] = (
+    await db.query("SELECT count(*)::int AS n, count(*) FILTER (WHERE status <> 'CONFIRMED')::int AS other FROM ordering.orders")
+  ).rows;
+  log(
+    `placed ${orders.n} orders (${orders.other} not CONFIRMED); peak RSS monolith ${monolithMemory.peakRssMiB.toFixed(0)} MiB, order-service ${serviceMemory.peakRssMiB.toFixed(0)} MiB`,
+  );
   await cleanUp();
 }
 
@@ -335,11 +402,16 @@ async function echoPaths(results: Results): Promise<void> {
   const namespace = testAmqpNamespace('bench-echo');
   onCleanup('sweep the echo namespace', () => sweepNamespace(namespace));
   const channels: Record<string, EchoChannel> = {};
-  for (const [key, make] of [['echo.ours', ourEcho], ['echo.nest', nestEcho], ['echo.bare', bareEcho]] as const) {
+  for (const [key, make] of [
+    ['echo.ours', ourEcho],
+    ['echo.nest', nestEcho],
+    ['echo.bare', bareEcho],
+  ] as const) {
     channels[key] = await make(TEST_AMQP_URL, namespace);
     onCleanup(`close ${key}`, () => channels[key]!.close());
   }
-  const echo = (key: string, concurrency: number, durationSeconds: number) => measure(() => channels[key]!.call(), { concurrency, durationMs: durationSeconds * 1000 });
+  const echo = (key: string, concurrency: number, durationSeconds: number) =>
+    measure(() => channels[key]!.call(), { concurrency, durationMs: durationSeconds * 1000 });
   const keys = Object.keys(channels);
   log('path 3: request-reply echo; warming up');
   for (const key of keys) await echo(key, C, 3 * WARMUP);
@@ -373,7 +445,9 @@ async function outboxPaths(results: Results): Promise<void> {
     for (const kind of round % 2 === 0 ? kinds : [...kinds].reverse()) {
       const figures: OutboxFigures = await probe.run(kind, OUTBOX_RATE, OUTBOX_SECONDS);
       (results.outbox[kind] ??= []).push(figures);
-      log(`round ${round + 1}/${ROUNDS} outbox ${kind}: ${figures.rate.toFixed(0)} events/s p50 ${figures.p50Ms.toFixed(2)} ms p99 ${figures.p99Ms.toFixed(2)} ms max ${figures.maxMs.toFixed(1)} ms`);
+      log(
+        `round ${round + 1}/${ROUNDS} outbox ${kind}: ${figures.rate.toFixed(0)} events/s p50 ${figures.p50Ms.toFixed(2)} ms p99 ${figures.p99Ms.toFixed(2)} ms max ${figures.maxMs.toFixed(1)} ms`,
+      );
     }
   }
   await cleanUp();
@@ -385,7 +459,12 @@ async function outboxPaths(results: Results): Promise<void> {
 async function startTimes(results: Results): Promise<void> {
   const timeStart = async (env: Record<string, string>): Promise<number> => {
     const port = await freePort();
-    const app = await ChildApp.start('monolith', 'dist/apps/monolith/src/main.js', port, { ...env, PORT: String(port), LOG_LEVEL, ADMIN_PASSWORD: randomBytes(12).toString('hex') });
+    const app = await ChildApp.start('monolith', 'dist/apps/monolith/src/main.js', port, {
+      ...env,
+      PORT: String(port),
+      LOG_LEVEL,
+      ADMIN_PASSWORD: randomBytes(12).toString('hex'),
+    });
     await app.stop();
     return app.readyAfterMs;
   };
@@ -403,7 +482,9 @@ async function startTimes(results: Results): Promise<void> {
       }
       record(`${database}.first`, await timeStart(env));
       record(`${database}.second`, await timeStart(env));
-      log(`round ${round + 1}/${STARTS} ${database}: first ${results.starts[`${database}.first`]!.at(-1)!.toFixed(0)} ms, second ${results.starts[`${database}.second`]!.at(-1)!.toFixed(0)} ms`);
+      log(
+        `round ${round + 1}/${STARTS} ${database}: first ${results.starts[`${database}.first`]!.at(-1)!.toFixed(0)} ms, second ${results.starts[`${database}.second`]!.at(-1)!.toFixed(0)} ms`,
+      );
       await cleanUp();
     }
   }

@@ -19,7 +19,9 @@ describe('the monolith configuration, collected from every module it hosts', () 
   });
 
   it('reports every bad value of every module at once, each with its variable and a clear reason', () => {
-    expect(problemsOf({ PORT: 'abc', STRANGLER_ORDERING: 'sideways', PAYMENT_LIMIT_CENTS: '-1', AMQP_URL: 'http://x', ADMIN_PASSWORD: 'short' })).toEqual(
+    expect(
+      problemsOf({ PORT: 'abc', STRANGLER_ORDERING: 'sideways', PAYMENT_LIMIT_CENTS: '-1', AMQP_URL: 'http://x', ADMIN_PASSWORD: 'short' }),
+    ).toEqual(
       expect.arrayContaining([
         'PORT: must be a whole number (got "abc")',
         'AMQP_URL: must be a URL starting with amqp:// or amqps://',
@@ -28,7 +30,9 @@ describe('the monolith configuration, collected from every module it hosts', () 
         'ADMIN_PASSWORD: must be at least 8 characters',
       ]),
     );
-    expect(problemsOf({ PORT: 'abc', STRANGLER_ORDERING: 'sideways', PAYMENT_LIMIT_CENTS: '-1', AMQP_URL: 'http://x', ADMIN_PASSWORD: 'short' })).toHaveLength(5);
+    expect(
+      problemsOf({ PORT: 'abc', STRANGLER_ORDERING: 'sideways', PAYMENT_LIMIT_CENTS: '-1', AMQP_URL: 'http://x', ADMIN_PASSWORD: 'short' }),
+    ).toHaveLength(5);
   });
 
   it('refuses to start in production with generated secrets or a generated admin password', () => {

@@ -43,10 +43,13 @@ const uniqueSku = (prefix = 'T'): string => `${prefix}-${randomUUID().slice(0, 8
 const expectProblem = (response: request.Response, status: number): void => {
   expect(response.status).toBe(status);
   expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(response.body).toEqual(expect.objectContaining({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String) }));
+  expect(response.body).toEqual(
+    expect.objectContaining({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String) }),
+  );
 };
 
-const badFields = (response: request.Response): string[] => [...new Set<string>(response.body.errors.map((error: { field: string }) => error.field))].sort();
+const badFields = (response: request.Response): string[] =>
+  [...new Set<string>(response.body.errors.map((error: { field: string }) => error.field))].sort();
 
 describe('catalog', () => {
   let shop: ShopUnderTest;
@@ -68,7 +71,13 @@ describe('catalog', () => {
     await shop?.close();
   });
 
-  const validBody = (overrides: Record<string, unknown> = {}) => ({ sku: uniqueSku(), name: 'Test product', priceCents: 1999, stock: 10, ...overrides });
+  const validBody = (overrides: Record<string, unknown> = {}) => ({
+    sku: uniqueSku(),
+    name: 'Test product',
+    priceCents: 1999,
+    stock: 10,
+    ...overrides,
+  });
 
   const createProduct = async (overrides: Record<string, unknown> = {}): Promise<Product> => {
     const response = await shop.http().post('/api/v1/products').set('Authorization', admin).send(validBody(overrides));
@@ -93,7 +102,8 @@ describe('catalog', () => {
     }
   };
 
-  const skuStored = async (sku: string): Promise<boolean> => (await allProducts()).some((product) => product.sku.toLowerCase() === sku.toLowerCase());
+  const skuStored = async (sku: string): Promise<boolean> =>
+    (await allProducts()).some((product) => product.sku.toLowerCase() === sku.toLowerCase());
 
   const outbox = (key: 'orderId' | 'productId', value: string): Promise<OutboxRow[]> =>
     catalogDb.query(`SELECT type, payload FROM catalog.outbox WHERE payload->>'${key}' = $1 ORDER BY position`, [value]);
@@ -184,19 +194,37 @@ describe('catalog', () => {
     it('answers 409 when the sku is taken, compared case-insensitively, and keeps the first product only', async () => {
       const first = await createProduct({ sku: uniqueSku('Dup') });
 
-      const same = await shop.http().post('/api/v1/products').set('Authorization', admin).send(validBody({ sku: first.sku, name: 'Other' }));
+      const same = await shop
+        .http()
+        .post('/api/v1/products')
+        .set('Authorization', admin)
+        .send(validBody({ sku: first.sku, name: 'Other' }));
       expectProblem(same, 409);
       expect(same.body.type).toMatch(/sku-taken$/);
-      expectProblem(await shop.http().post('/api/v1/products').set('Authorization', admin).send(validBody({ sku: first.sku.toLowerCase() })), 409);
+      expectProblem(
+        await shop
+          .http()
+          .post('/api/v1/products')
+          .set('Authorization', admin)
+          .send(validBody({ sku: first.sku.toLowerCase() })),
+        409,
+      );
 
       const stored = (await allProducts()).filter((product) => product.sku.toLowerCase() === first.sku.toLowerCase());
       expect(stored).toEqual([first]);
-      expect(await catalogDb.query(`SELECT 1 FROM catalog.outbox WHERE type = $1 AND lower(payload->>'sku') = lower($2)`, [ProductCreatedV1.type, first.sku])).toHaveLength(1);
+      expect(
+        await catalogDb.query(`SELECT 1 FROM catalog.outbox WHERE type = $1 AND lower(payload->>'sku') = lower($2)`, [
+          ProductCreatedV1.type,
+          first.sku,
+        ]),
+      ).toHaveLength(1);
     });
 
     it('creates exactly one product when the same sku is posted concurrently', async () => {
       const body = validBody();
-      const responses = await Promise.all(Array.from({ length: 5 }, () => shop.http().post('/api/v1/products').set('Authorization', admin).send(body)));
+      const responses = await Promise.all(
+        Array.from({ length: 5 }, () => shop.http().post('/api/v1/products').set('Authorization', admin).send(body)),
+      );
       expect(responses.map((response) => response.status).sort()).toEqual([201, 409, 409, 409, 409]);
       expect((await allProducts()).filter((product) => product.sku === body.sku)).toHaveLength(1);
     });
@@ -242,7 +270,12 @@ describe('catalog', () => {
 
     it('answers 400 to malformed JSON, and writes nothing', async () => {
       const before = await totalProducts();
-      const response = await shop.http().post('/api/v1/products').set('Authorization', admin).set('Content-Type', 'application/json').send('{"sku": "X-1", ');
+      const response = await shop
+        .http()
+        .post('/api/v1/products')
+        .set('Authorization', admin)
+        .set('Content-Type', 'application/json')
+        .send('{"sku": "X-1", ');
       expectProblem(response, 400);
       expect(await totalProducts()).toBe(before);
     });
@@ -332,7 +365,12 @@ describe('catalog', () => {
 
     it('answers 400 to malformed JSON and changes nothing', async () => {
       const product = await createProduct();
-      const response = await shop.http().patch(`/api/v1/products/${product.id}`).set('Authorization', admin).set('Content-Type', 'application/json').send('{"name": ');
+      const response = await shop
+        .http()
+        .patch(`/api/v1/products/${product.id}`)
+        .set('Authorization', admin)
+        .set('Content-Type', 'application/json')
+        .send('{"name": ');
       expectProblem(response, 400);
       expect(await getProduct(product.id)).toEqual(product);
     });
@@ -436,7 +474,10 @@ describe('catalog', () => {
 
       expect([await stockOf(a.id), await stockOf(b.id)]).toEqual([5, 1]);
       expect(await outbox('orderId', orderId)).toEqual([
-        { type: StockReservationFailedV1.type, payload: { orderId, reason: 'OUT_OF_STOCK', shortLines: [{ productId: b.id, quantity: 2 }] } },
+        {
+          type: StockReservationFailedV1.type,
+          payload: { orderId, reason: 'OUT_OF_STOCK', shortLines: [{ productId: b.id, quantity: 2 }] },
+        },
       ]);
       expect((await reservationOf(orderId))?.status).toBe('REJECTED');
     });
@@ -453,7 +494,10 @@ describe('catalog', () => {
 
       expect(await stockOf(a.id)).toBe(5);
       expect(await outbox('orderId', orderId)).toEqual([
-        { type: StockReservationFailedV1.type, payload: { orderId, reason: 'OUT_OF_STOCK', shortLines: [{ productId: ghost, quantity: 1 }] } },
+        {
+          type: StockReservationFailedV1.type,
+          payload: { orderId, reason: 'OUT_OF_STOCK', shortLines: [{ productId: ghost, quantity: 1 }] },
+        },
       ]);
     });
 
@@ -507,7 +551,9 @@ describe('catalog', () => {
       await close(orderId);
 
       expect(await stockOf(product.id)).toBe(4);
-      expect(await outboxOfType('orderId', orderId, StockReleasedV1)).toEqual([{ type: StockReleasedV1.type, payload: { orderId, lines } }]);
+      expect(await outboxOfType('orderId', orderId, StockReleasedV1)).toEqual([
+        { type: StockReleasedV1.type, payload: { orderId, lines } },
+      ]);
       expect(await reservationOf(orderId)).toEqual({ status: 'RELEASED', lines });
     });
 
@@ -532,7 +578,12 @@ describe('catalog', () => {
       await handOver(envelope);
       await Promise.all([handOver(envelope), handOver(envelope)]);
 
-      expect(deliveriesToCatalog.of(envelope.messageId, 'catalog').map((delivery) => delivery.outcome)).toEqual(['handled', 'duplicate', 'duplicate', 'duplicate']);
+      expect(deliveriesToCatalog.of(envelope.messageId, 'catalog').map((delivery) => delivery.outcome)).toEqual([
+        'handled',
+        'duplicate',
+        'duplicate',
+        'duplicate',
+      ]);
       expect(await stockOf(product.id)).toBe(3);
       expect(await outbox('orderId', orderId)).toHaveLength(1);
     });
@@ -587,7 +638,11 @@ describe('catalog', () => {
       await place(orderId, lines);
 
       expect(await stockOf(product.id)).toBe(5);
-      expect((await outbox('orderId', orderId)).map((row) => row.type)).toEqual([StockReservedV1.type, StockReleasedV1.type, StockReservationFailedV1.type]);
+      expect((await outbox('orderId', orderId)).map((row) => row.type)).toEqual([
+        StockReservedV1.type,
+        StockReleasedV1.type,
+        StockReservationFailedV1.type,
+      ]);
     });
 
     it('lets an admin set the available stock while units are reserved; a release adds them on top', async () => {

@@ -54,7 +54,9 @@ describe('identity (monolith on PostgreSQL)', () => {
   const expectProblem = (response: request.Response, status: number) => {
     expect(response.status).toBe(status);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(response.body).toEqual(expect.objectContaining({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String) }));
+    expect(response.body).toEqual(
+      expect.objectContaining({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String) }),
+    );
   };
   const badFields = (response: request.Response) => new Set((response.body.errors as Array<{ field: string }>).map((error) => error.field));
 
@@ -117,7 +119,10 @@ describe('identity (monolith on PostgreSQL)', () => {
 
     it('lets exactly one of two concurrent registrations of one email win', async () => {
       const email = freshEmail();
-      const responses = await Promise.all([register({ email, password: PASSWORD }), register({ email: email.toUpperCase(), password: PASSWORD })]);
+      const responses = await Promise.all([
+        register({ email, password: PASSWORD }),
+        register({ email: email.toUpperCase(), password: PASSWORD }),
+      ]);
       expect(responses.map((response) => response.status).sort()).toEqual([201, 409]);
       expect(await userRows(email)).toHaveLength(1);
     });
@@ -148,7 +153,10 @@ describe('identity (monolith on PostgreSQL)', () => {
 
       it('malformed JSON', async () => {
         const candidate = freshEmail();
-        const response = await http().post('/api/v1/auth/register').set('Content-Type', 'application/json').send(`{"email": "${candidate}", "password": `);
+        const response = await http()
+          .post('/api/v1/auth/register')
+          .set('Content-Type', 'application/json')
+          .send(`{"email": "${candidate}", "password": `);
         expectProblem(response, 400);
         await expectNothingWritten(candidate);
       });
@@ -257,7 +265,12 @@ describe('identity (monolith on PostgreSQL)', () => {
     it('logs in with ADMIN_EMAIL / ADMIN_PASSWORD and is an admin (and a customer)', async () => {
       const login = await logIn(ADMIN_EMAIL, ADMIN_PASSWORD).expect(200);
       const profile = await me(`Bearer ${login.body.accessToken}`).expect(200);
-      expect(profile.body).toEqual({ id: expect.stringMatching(UUID), email: ADMIN_EMAIL, displayName: 'admin', roles: ['admin', 'customer'] });
+      expect(profile.body).toEqual({
+        id: expect.stringMatching(UUID),
+        email: ADMIN_EMAIL,
+        displayName: 'admin',
+        roles: ['admin', 'customer'],
+      });
     });
 
     it('is neither duplicated nor overwritten when another instance starts on the same database', async () => {
@@ -275,7 +288,8 @@ describe('identity (monolith on PostgreSQL)', () => {
     it('generates a password when none is configured, prints it once, and survives two instances starting at once', async () => {
       const email = freshEmail('admin');
       const warnings = captureWarnings();
-      const seededMessages = () => warnings.messages.filter((message) => message.startsWith(`Seeded admin ${email} with generated password: `));
+      const seededMessages = () =>
+        warnings.messages.filter((message) => message.startsWith(`Seeded admin ${email} with generated password: `));
       try {
         const pair = await Promise.all([startOnSameDatabase({ ADMIN_EMAIL: email }), startOnSameDatabase({ ADMIN_EMAIL: email })]);
         await Promise.all(pair.map((app) => app.close()));

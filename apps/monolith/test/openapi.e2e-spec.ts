@@ -50,13 +50,16 @@ describe('OpenAPI document (/docs-json)', () => {
     expect(paths[path]![method]!.requestBody).toBeDefined();
   });
 
-  it.each(CONTRACT_ROUTES.filter(([, path]) => path.startsWith('/api')))('describes the success and the problem+json errors of %s %s', (method, path) => {
-    const responses = paths[path]![method]!.responses;
-    expect(Object.keys(responses).some((status) => status.startsWith('2'))).toBe(true);
-    const errors = Object.entries(responses).filter(([status]) => Number(status) >= 400);
-    expect(errors.length).toBeGreaterThan(0);
-    for (const [, response] of errors) expect(Object.keys(response.content ?? {})).toEqual(['application/problem+json']);
-  });
+  it.each(CONTRACT_ROUTES.filter(([, path]) => path.startsWith('/api')))(
+    'describes the success and the problem+json errors of %s %s',
+    (method, path) => {
+      const responses = paths[path]![method]!.responses;
+      expect(Object.keys(responses).some((status) => status.startsWith('2'))).toBe(true);
+      const errors = Object.entries(responses).filter(([status]) => Number(status) >= 400);
+      expect(errors.length).toBeGreaterThan(0);
+      for (const [, response] of errors) expect(Object.keys(response.content ?? {})).toEqual(['application/problem+json']);
+    },
+  );
 
   it("passes Redocly's recommended ruleset without errors or warnings", async () => {
     // The shop is private and unlicensed: a licence in the document would be made up, so the two licence rules are off.

@@ -24,7 +24,11 @@ describe.each(MODES)('ordering parity: %s', (_label, mode, percent, servedBy) =>
   it(`is served by ${servedBy}`, async () => {
     const sides = new Set<string>();
     for (let i = 0; i < 20; i += 1) {
-      const response = await shop.http().get('/api/v1/orders').set('Authorization', shop.bearer(['customer'])).expect(200);
+      const response = await shop
+        .http()
+        .get('/api/v1/orders')
+        .set('Authorization', shop.bearer(['customer']))
+        .expect(200);
       sides.add(response.headers['x-served-by']);
     }
     expect([...sides].sort()).toEqual(servedBy === 'either' ? ['monolith', 'order-service'] : [servedBy]);
@@ -35,7 +39,14 @@ describe.each(MODES)('ordering parity: %s', (_label, mode, percent, servedBy) =>
       const counts = await eventually(async () => {
         const { body } = await shop.http().get('/api/v1/admin/strangler/shadow').set('Authorization', shop.admin).expect(200);
         const routes = Object.values(body.ordering ?? {}) as Array<{ matches: number; mismatches: number; unavailable: number }>;
-        const total = routes.reduce((sum, route) => ({ matches: sum.matches + route.matches, mismatches: sum.mismatches + route.mismatches, unavailable: sum.unavailable + route.unavailable }), { matches: 0, mismatches: 0, unavailable: 0 });
+        const total = routes.reduce(
+          (sum, route) => ({
+            matches: sum.matches + route.matches,
+            mismatches: sum.mismatches + route.mismatches,
+            unavailable: sum.unavailable + route.unavailable,
+          }),
+          { matches: 0, mismatches: 0, unavailable: 0 },
+        );
         return total.matches > 0 ? total : undefined;
       });
       expect(counts.mismatches).toBe(0);

@@ -62,7 +62,8 @@ describe('payments (monolith on PostgreSQL, driven by hand-made integration even
     payload,
   });
 
-  const inboxRowsOf = (messageId: string): Promise<unknown[]> => db.query('SELECT 1 FROM payments.inbox WHERE message_id = $1', [messageId]);
+  const inboxRowsOf = (messageId: string): Promise<unknown[]> =>
+    db.query('SELECT 1 FROM payments.inbox WHERE message_id = $1', [messageId]);
 
   /**
    * Hands one envelope over as a relay would, and resolves once payments is done with this copy; also
@@ -70,7 +71,8 @@ describe('payments (monolith on PostgreSQL, driven by hand-made integration even
    */
   async function handOver(envelope: MessageEnvelope): Promise<Error | null> {
     const { published, deliveries } = await deliveriesToPayments.handOver(envelope, 'payments');
-    if (deliveries.some((delivery) => delivery.outcome === 'failed')) throw new Error(`payments failed to handle ${envelope.type} ${envelope.messageId}`);
+    if (deliveries.some((delivery) => delivery.outcome === 'failed'))
+      throw new Error(`payments failed to handle ${envelope.type} ${envelope.messageId}`);
     return published;
   }
 
@@ -101,7 +103,9 @@ describe('payments (monolith on PostgreSQL, driven by hand-made integration even
   const expectProblem = (response: Response, status: number) => {
     expect(response.status).toBe(status);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(response.body).toEqual(expect.objectContaining({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String) }));
+    expect(response.body).toEqual(
+      expect.objectContaining({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String) }),
+    );
   };
   const expectBadField = (response: Response, field: string) => {
     expectProblem(response, 400);
@@ -116,7 +120,13 @@ describe('payments (monolith on PostgreSQL, driven by hand-made integration even
       const [payment, ...others] = await paymentsOf(request.orderId);
       expect(others).toEqual([]);
       expect(payment).toEqual(
-        expect.objectContaining({ order_id: request.orderId, customer_id: request.customerId, amount_cents: LIMIT - 1, status: 'CAPTURED', decline_reason: null }),
+        expect.objectContaining({
+          order_id: request.orderId,
+          customer_id: request.customerId,
+          amount_cents: LIMIT - 1,
+          status: 'CAPTURED',
+          decline_reason: null,
+        }),
       );
       expect(payment!.created_at).toEqual(payment!.updated_at);
 
@@ -221,7 +231,10 @@ describe('payments (monolith on PostgreSQL, driven by hand-made integration even
       const outbox = await outboxOf(request.orderId);
       expect(typesIn(outbox)).toEqual([PaymentCapturedV1.key, PaymentRefundedV1.key]);
       expect(outbox[1]).toEqual(
-        expect.objectContaining({ payload: { orderId: request.orderId, paymentId: payment!.id, amountCents: 2500 }, causation_id: cancel.messageId }),
+        expect.objectContaining({
+          payload: { orderId: request.orderId, paymentId: payment!.id, amountCents: 2500 },
+          causation_id: cancel.messageId,
+        }),
       );
     });
 
@@ -256,7 +269,9 @@ describe('payments (monolith on PostgreSQL, driven by hand-made integration even
       await requestPayment(request);
 
       const [payment] = await paymentsOf(request.orderId);
-      expect(payment).toEqual(expect.objectContaining({ status: 'DECLINED', decline_reason: 'ORDER_CLOSED', customer_id: request.customerId }));
+      expect(payment).toEqual(
+        expect.objectContaining({ status: 'DECLINED', decline_reason: 'ORDER_CLOSED', customer_id: request.customerId }),
+      );
       const outbox = await outboxOf(request.orderId);
       expect(typesIn(outbox)).toEqual([PaymentDeclinedV1.key]);
       expect(outbox[0]!.payload).toEqual({ orderId: request.orderId, paymentId: payment!.id, amountCents: 300, reason: 'ORDER_CLOSED' });
@@ -308,7 +323,7 @@ describe('payments (monolith on PostgreSQL, driven by hand-made integration even
       expect(response.body.items.map((payment: { status: string }) => payment.status)).toEqual(['REFUNDED']);
     });
 
-    it('answers an admin with any order\'s payment', async () => {
+    it("answers an admin with any order's payment", async () => {
       const { request, paymentId } = await paidOrder(LIMIT + 1);
 
       const response = await listPayments(`?orderId=${request.orderId}`, shop.bearer(['admin']));

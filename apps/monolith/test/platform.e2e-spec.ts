@@ -26,7 +26,9 @@ describe('platform HTTP conventions (monolith on PostgreSQL)', () => {
   const expectProblem = (response: request.Response, status: number) => {
     expect(response.status).toBe(status);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(response.body).toEqual(expect.objectContaining({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String) }));
+    expect(response.body).toEqual(
+      expect.objectContaining({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String) }),
+    );
   };
 
   describe('request id', () => {
@@ -82,7 +84,9 @@ describe('platform HTTP conventions (monolith on PostgreSQL)', () => {
     });
 
     it('answers a body over 64 KiB with 413', async () => {
-      const response = await http().post('/api/v1/probe/echo').send({ name: 'x'.repeat(65 * 1024), quantity: 1 });
+      const response = await http()
+        .post('/api/v1/probe/echo')
+        .send({ name: 'x'.repeat(65 * 1024), quantity: 1 });
       expectProblem(response, 413);
     });
 
@@ -113,17 +117,27 @@ describe('platform HTTP conventions (monolith on PostgreSQL)', () => {
     });
 
     it('passes a valid token and exposes the user', async () => {
-      const response = await http().get('/api/v1/probe/protected').set('Authorization', bearer(['customer']));
+      const response = await http()
+        .get('/api/v1/probe/protected')
+        .set('Authorization', bearer(['customer']));
       expect(response.status).toBe(200);
       expect(response.body.user).toEqual({ id: '00000000-0000-4000-8000-000000000001', roles: ['customer'] });
     });
 
     it('answers 403 when the role is missing', async () => {
-      expectProblem(await http().get('/api/v1/probe/admin').set('Authorization', bearer(['customer'])), 403);
+      expectProblem(
+        await http()
+          .get('/api/v1/probe/admin')
+          .set('Authorization', bearer(['customer'])),
+        403,
+      );
     });
 
     it('lets an admin through a @Roles("admin") route', async () => {
-      await http().get('/api/v1/probe/admin').set('Authorization', bearer(['admin'])).expect(200, { admin: true });
+      await http()
+        .get('/api/v1/probe/admin')
+        .set('Authorization', bearer(['admin']))
+        .expect(200, { admin: true });
     });
   });
 

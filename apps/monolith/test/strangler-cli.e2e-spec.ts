@@ -8,7 +8,10 @@ const workspace = fileURLToPath(new URL('../../..', import.meta.url));
 /** Runs `npm run strangler -- <args>` against the shop; resolves with its exit code and output. */
 function strangler(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn('npm', ['run', '--silent', 'strangler', '--', ...args], { cwd: workspace, env: { PATH: process.env.PATH, ...env } });
+    const child = spawn('npm', ['run', '--silent', 'strangler', '--', ...args], {
+      cwd: workspace,
+      env: { PATH: process.env.PATH, ...env },
+    });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk));
     child.stderr.on('data', (chunk: Buffer) => (out += chunk));

@@ -18,13 +18,30 @@ describe('strangler control without a broker', () => {
 
   it('lists one route per strangleable context, with its boot mode', async () => {
     const { body } = await shop.http().get(ROUTES).set('Authorization', admin).expect(200);
-    expect(body).toEqual({ routes: [{ context: 'ordering', mode: 'monolith', percent: 0, updatedAt: expect.any(String), updatedBy: 'boot' }] });
+    expect(body).toEqual({
+      routes: [{ context: 'ordering', mode: 'monolith', percent: 0, updatedAt: expect.any(String), updatedBy: 'boot' }],
+    });
   });
 
   it('is for admins only', async () => {
-    expect((await shop.http().get(ROUTES).set('Authorization', shop.bearer(['customer']))).status).toBe(403);
+    expect(
+      (
+        await shop
+          .http()
+          .get(ROUTES)
+          .set('Authorization', shop.bearer(['customer']))
+      ).status,
+    ).toBe(403);
     expect((await shop.http().get(ROUTES)).status).toBe(401);
-    expect((await shop.http().put(`${ROUTES}/ordering`).set('Authorization', shop.bearer(['customer'])).send({ mode: 'monolith' })).status).toBe(403);
+    expect(
+      (
+        await shop
+          .http()
+          .put(`${ROUTES}/ordering`)
+          .set('Authorization', shop.bearer(['customer']))
+          .send({ mode: 'monolith' })
+      ).status,
+    ).toBe(403);
   });
 
   it.each(['service', 'shadow'])('answers 409 to %s mode: it needs a broker', async (mode) => {
@@ -62,11 +79,24 @@ describe('strangler control without a broker', () => {
 
   it('records who switched to monolith, when, from what and to what', async () => {
     const adminId = 'a0a0a0a0-0000-4000-8000-000000000001';
-    const response = await shop.http().put(`${ROUTES}/ordering`).set('Authorization', shop.bearer(['admin'], adminId)).send({ mode: 'monolith' });
+    const response = await shop
+      .http()
+      .put(`${ROUTES}/ordering`)
+      .set('Authorization', shop.bearer(['admin'], adminId))
+      .send({ mode: 'monolith' });
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ context: 'ordering', mode: 'monolith', percent: 0, updatedAt: expect.any(String), updatedBy: adminId });
-    const audit = await shop.app.get<DataSource>(dataSourceToken('strangler')).query('SELECT * FROM strangler.route_changes ORDER BY id DESC LIMIT 1');
-    expect(audit[0]).toMatchObject({ context: 'ordering', from_mode: 'monolith', from_percent: 0, to_mode: 'monolith', to_percent: 0, changed_by: adminId });
+    const audit = await shop.app
+      .get<DataSource>(dataSourceToken('strangler'))
+      .query('SELECT * FROM strangler.route_changes ORDER BY id DESC LIMIT 1');
+    expect(audit[0]).toMatchObject({
+      context: 'ordering',
+      from_mode: 'monolith',
+      from_percent: 0,
+      to_mode: 'monolith',
+      to_percent: 0,
+      changed_by: adminId,
+    });
   });
 
   it('marks every answer of a strangled route with X-Served-By, errors included', async () => {

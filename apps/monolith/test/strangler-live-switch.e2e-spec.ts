@@ -15,7 +15,10 @@ describe('switching ordering live', () => {
 
   it('fails no request and duplicates no order while the route moves and moves back', async () => {
     const client = new ShopClient(shop.http, shop.admin);
-    const customers = Array.from({ length: 8 }, () => ({ id: randomUUID() })).map(({ id }) => ({ id, token: shop.bearer(['customer'], id) }));
+    const customers = Array.from({ length: 8 }, () => ({ id: randomUUID() })).map(({ id }) => ({
+      id,
+      token: shop.bearer(['customer'], id),
+    }));
     const product = await client.createProduct({ stock: 100_000 });
     expect((await client.placeOrder(customers[0]!.token, [{ productId: product, quantity: 1 }], 'warm-up')).status).toBe(201);
 
@@ -25,7 +28,12 @@ describe('switching ordering live', () => {
     let stop = false;
     const worker = async ({ token }: { token: string }) => {
       while (!stop) {
-        const placed = await shop.http().post('/api/v1/orders').set('Authorization', token).set('Idempotency-Key', randomUUID()).send({ items: [{ productId: product, quantity: 1 }] });
+        const placed = await shop
+          .http()
+          .post('/api/v1/orders')
+          .set('Authorization', token)
+          .set('Idempotency-Key', randomUUID())
+          .send({ items: [{ productId: product, quantity: 1 }] });
         posts += 1;
         if (placed.status !== 201) failures.push(`POST ${placed.status} ${JSON.stringify(placed.body)}`);
         servedBy.add(placed.headers['x-served-by']);
@@ -48,7 +56,9 @@ describe('switching ordering live', () => {
     expect([...servedBy].sort()).toEqual(['monolith', 'order-service']);
     const [{ orders }] = await shop.app
       .get<DataSource>(dataSourceToken('ordering'))
-      .query('SELECT count(*)::int AS orders FROM ordering.orders WHERE customer_id = ANY($1::uuid[])', [customers.map((customer) => customer.id)]);
+      .query('SELECT count(*)::int AS orders FROM ordering.orders WHERE customer_id = ANY($1::uuid[])', [
+        customers.map((customer) => customer.id),
+      ]);
     expect(orders).toBe(posts);
     expect(posts).toBeGreaterThan(50);
   }, 60_000);

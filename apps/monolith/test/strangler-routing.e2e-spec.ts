@@ -44,7 +44,12 @@ describe('strangler with a broker but no order-service running', () => {
 
     const client = new ShopClient(shop.http, admin);
     const product = await client.createProduct();
-    const write = await shop.http().post('/api/v1/orders').set('Authorization', customer).set('Idempotency-Key', 'k1').send({ items: [{ productId: product, quantity: 1 }] });
+    const write = await shop
+      .http()
+      .post('/api/v1/orders')
+      .set('Authorization', customer)
+      .set('Idempotency-Key', 'k1')
+      .send({ items: [{ productId: product, quantity: 1 }] });
     expect(write.status).toBe(503);
     expect(write.headers['retry-after']).toBe('1');
     expect(write.headers['content-type']).toMatch(/problem\+json/);
@@ -77,7 +82,9 @@ describe('strangler routing with order-service running', () => {
     const customer = shop.bearer(['customer']);
     const response = await shop.http().get('/api/v1/orders').set('Authorization', customer).expect(200);
     expect(response.headers['x-served-by']).toBe('order-service');
-    const [change] = await shop.app.get<DataSource>(dataSourceToken('strangler')).query('SELECT * FROM strangler.route_changes ORDER BY id DESC LIMIT 1');
+    const [change] = await shop.app
+      .get<DataSource>(dataSourceToken('strangler'))
+      .query('SELECT * FROM strangler.route_changes ORDER BY id DESC LIMIT 1');
     expect(change).toMatchObject({ from_mode: 'monolith', to_mode: 'service', to_percent: 100 });
   });
 
@@ -85,13 +92,24 @@ describe('strangler routing with order-service running', () => {
     await shop.route('service');
     const customer = shop.bearer(['customer']);
     const product = await client.createProduct();
-    await eventually(async () => ((await client.placeOrder(customer, [{ productId: product, quantity: 1 }], 'warm')).status === 201 ? true : undefined));
+    await eventually(async () =>
+      (await client.placeOrder(customer, [{ productId: product, quantity: 1 }], 'warm')).status === 201 ? true : undefined,
+    );
     const requestId = `trace-${randomUUID()}`;
-    const placed = await shop.http().post('/api/v1/orders').set('Authorization', customer).set('X-Request-Id', requestId).send({ items: [{ productId: product, quantity: 1 }] });
+    const placed = await shop
+      .http()
+      .post('/api/v1/orders')
+      .set('Authorization', customer)
+      .set('X-Request-Id', requestId)
+      .send({ items: [{ productId: product, quantity: 1 }] });
     expect(placed.status).toBe(201);
     expect(placed.headers['x-served-by']).toBe('order-service');
     expect(placed.headers['x-request-id']).toBe(requestId);
-    const [event] = await shop.app.get<DataSource>(dataSourceToken('ordering')).query("SELECT correlation_id FROM ordering.outbox WHERE type = 'ordering.OrderPlaced' AND payload->>'orderId' = $1", [placed.body.id]);
+    const [event] = await shop.app
+      .get<DataSource>(dataSourceToken('ordering'))
+      .query("SELECT correlation_id FROM ordering.outbox WHERE type = 'ordering.OrderPlaced' AND payload->>'orderId' = $1", [
+        placed.body.id,
+      ]);
     expect(event.correlation_id).toBe(requestId);
   });
 
@@ -105,12 +123,24 @@ describe('strangler routing with order-service running', () => {
       const victim = randomUUID();
       const forged = { route: 'ordering.ListOrders.v1', payload: { caller: { id: victim, roles: ['admin'] }, limit: 20, offset: 0 } };
       const withoutToken = await rpc.call<{ ok: boolean; problem?: { status: number } }>('ordering', { ...forged, headers: {} }, 3000);
-      expect(withoutToken).toEqual({ ok: false, problem: expect.objectContaining({ status: 401 }), headers: { 'WWW-Authenticate': 'Bearer' } });
-      const badToken = await rpc.call<{ ok: boolean; problem?: { status: number } }>('ordering', { ...forged, headers: { authorization: 'Bearer forged.token.here' } }, 3000);
+      expect(withoutToken).toEqual({
+        ok: false,
+        problem: expect.objectContaining({ status: 401 }),
+        headers: { 'WWW-Authenticate': 'Bearer' },
+      });
+      const badToken = await rpc.call<{ ok: boolean; problem?: { status: number } }>(
+        'ordering',
+        { ...forged, headers: { authorization: 'Bearer forged.token.here' } },
+        3000,
+      );
       expect(badToken.problem?.status).toBe(401);
       // With a real token the caller is the token's subject, whatever the payload claims.
       const realUser = randomUUID();
-      const real = await rpc.call<{ ok: boolean; value: { items: unknown[]; total: number } }>('ordering', { ...forged, headers: { authorization: shop.bearer(['customer'], realUser) } }, 3000);
+      const real = await rpc.call<{ ok: boolean; value: { items: unknown[]; total: number } }>(
+        'ordering',
+        { ...forged, headers: { authorization: shop.bearer(['customer'], realUser) } },
+        3000,
+      );
       expect(real).toEqual({ ok: true, value: { items: [], total: 0, limit: 20, offset: 0 } });
     } finally {
       await rpc.close();
@@ -124,7 +154,8 @@ describe('strangler routing with order-service running', () => {
     for (const user of users) {
       const token = shop.bearer(['customer'], user);
       const sides = new Set<string>();
-      for (let i = 0; i < 3; i += 1) sides.add((await shop.http().get('/api/v1/orders').set('Authorization', token)).headers['x-served-by']);
+      for (let i = 0; i < 3; i += 1)
+        sides.add((await shop.http().get('/api/v1/orders').set('Authorization', token)).headers['x-served-by']);
       expect([...sides]).toEqual([inCanary(user, 50) ? 'order-service' : 'monolith']);
     }
   });
@@ -147,24 +178,39 @@ describe('strangler routing with order-service running', () => {
     await shop.route('service');
     const customer = shop.bearer(['customer']);
     const product = await client.createProduct();
-    await eventually(async () => ((await client.placeOrder(customer, [{ productId: product, quantity: 1 }], 'before')).status === 201 ? true : undefined));
+    await eventually(async () =>
+      (await client.placeOrder(customer, [{ productId: product, quantity: 1 }], 'before')).status === 201 ? true : undefined,
+    );
     await shop.orderService.stop();
 
     const read = await shop.http().get('/api/v1/orders').set('Authorization', customer);
     expect(read.status).toBe(200);
     expect(read.headers['x-served-by']).toBe('monolith');
     expect(read.body.total).toBe(1);
-    const write = await shop.http().post('/api/v1/orders').set('Authorization', customer).set('Idempotency-Key', 'during').send({ items: [{ productId: product, quantity: 1 }] });
+    const write = await shop
+      .http()
+      .post('/api/v1/orders')
+      .set('Authorization', customer)
+      .set('Idempotency-Key', 'during')
+      .send({ items: [{ productId: product, quantity: 1 }] });
     expect(write.status).toBe(503);
     expect(Number(write.headers['retry-after'])).toBeGreaterThan(0);
 
     await shop.orderService.start();
     await eventually(
-      async () => ((await shop.http().get('/api/v1/orders').set('Authorization', customer)).headers['x-served-by'] === 'order-service' ? true : undefined),
+      async () =>
+        (await shop.http().get('/api/v1/orders').set('Authorization', customer)).headers['x-served-by'] === 'order-service'
+          ? true
+          : undefined,
       10_000,
       'route recovered',
     );
-    const retried = await shop.http().post('/api/v1/orders').set('Authorization', customer).set('Idempotency-Key', 'during').send({ items: [{ productId: product, quantity: 1 }] });
+    const retried = await shop
+      .http()
+      .post('/api/v1/orders')
+      .set('Authorization', customer)
+      .set('Idempotency-Key', 'during')
+      .send({ items: [{ productId: product, quantity: 1 }] });
     expect(retried.status).toBe(201);
     expect(await client.orderCount(customer)).toBe(2);
   }, 60_000);
@@ -192,7 +238,8 @@ describe('strangler routing with order-service running', () => {
     const other: INestApplication = await createTestApp(monolithApp, { env: shop.env });
     try {
       const customer = shop.bearer(['customer']);
-      const servedByOther = async () => (await request(other.getHttpServer()).get('/api/v1/orders').set('Authorization', customer)).headers['x-served-by'];
+      const servedByOther = async () =>
+        (await request(other.getHttpServer()).get('/api/v1/orders').set('Authorization', customer)).headers['x-served-by'];
       expect(await servedByOther()).toBe('monolith');
       await shop.route('service');
       const switched = Date.now();

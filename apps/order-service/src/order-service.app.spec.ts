@@ -15,6 +15,8 @@ describe('the order-service configuration', () => {
   });
 
   it('refuses to start without a broker', () => {
-    expect(() => prepareApp(orderServiceApp, {})).toThrow(new ConfigError(['AMQP_URL: required by order-service, which is reached over RabbitMQ']));
+    expect(() => prepareApp(orderServiceApp, {})).toThrow(
+      new ConfigError(['AMQP_URL: required by order-service, which is reached over RabbitMQ']),
+    );
   });
 });

@@ -23,5 +23,6 @@ export const orderServiceApp: AppShell = {
   composition: [],
   compose: () => ({ module: OrderServiceModule }),
   port: (configuration) => configuration.get(orderServiceConfig).port,
-  check: (configuration) => (configuration.get(platformConfig).amqpUrl ? [] : ['AMQP_URL: required by order-service, which is reached over RabbitMQ']),
+  check: (configuration) =>
+    configuration.get(platformConfig).amqpUrl ? [] : ['AMQP_URL: required by order-service, which is reached over RabbitMQ'],
 };

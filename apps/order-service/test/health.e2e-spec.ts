@@ -34,7 +34,10 @@ describe('order-service shell (PostgreSQL, RabbitMQ)', () => {
   it('answers /health/ready with the database and the broker up', async () => {
     const response = await request(app.getHttpServer()).get('/health/ready');
     expect(response.status).toBe(200);
-    expect(response.body.info).toEqual({ database: expect.objectContaining({ status: 'up' }), broker: expect.objectContaining({ status: 'up' }) });
+    expect(response.body.info).toEqual({
+      database: expect.objectContaining({ status: 'up' }),
+      broker: expect.objectContaining({ status: 'up' }),
+    });
   });
 
   it('serves no ordering routes over HTTP: the strangler reaches it over RabbitMQ', async () => {

@@ -10,10 +10,17 @@ export interface IdentityConfig {
 export const identityConfig = defineConfig({
   name: 'identity',
   variables: {
-    ADMIN_EMAIL: variables.optionalText().refine((value) => value === undefined || z.email().safeParse(value).success, { message: 'must be an email address' }),
-    ADMIN_PASSWORD: variables.optionalText().refine((value) => value === undefined || value.length >= 8, { message: 'must be at least 8 characters' }),
+    ADMIN_EMAIL: variables
+      .optionalText()
+      .refine((value) => value === undefined || z.email().safeParse(value).success, { message: 'must be an email address' }),
+    ADMIN_PASSWORD: variables
+      .optionalText()
+      .refine((value) => value === undefined || value.length >= 8, { message: 'must be at least 8 characters' }),
   },
   secrets: ['ADMIN_PASSWORD'],
-  check: (raw, { env }) => (env === 'production' ? (['ADMIN_EMAIL', 'ADMIN_PASSWORD'] as const).filter((name) => !raw[name]).map(requiredInProduction) : []),
-  build: (raw): IdentityConfig => ({ admin: { email: (raw.ADMIN_EMAIL ?? 'admin@example.com').toLowerCase(), password: raw.ADMIN_PASSWORD } }),
+  check: (raw, { env }) =>
+    env === 'production' ? (['ADMIN_EMAIL', 'ADMIN_PASSWORD'] as const).filter((name) => !raw[name]).map(requiredInProduction) : [],
+  build: (raw): IdentityConfig => ({
+    admin: { email: (raw.ADMIN_EMAIL ?? 'admin@example.com').toLowerCase(), password: raw.ADMIN_PASSWORD },
+  }),
 });

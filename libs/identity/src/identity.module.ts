@@ -18,7 +18,12 @@ import { TypeOrmUserRepository } from './infrastructure/user.repository.js';
 /** The identity bounded context: accounts, passwords, login (tokens), and the seeded admin. */
 @Module({
   imports: [
-    BoundedContextModule.register({ name: 'identity', problems: identityProblems, entities: [UserEntity], migrations: [CreateUsers1763700000100] }),
+    BoundedContextModule.register({
+      name: 'identity',
+      problems: identityProblems,
+      entities: [UserEntity],
+      migrations: [CreateUsers1763700000100],
+    }),
     ConfigModule.forFeature(identityConfig),
   ],
   controllers: [AuthHttpController],

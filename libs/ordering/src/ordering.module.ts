@@ -23,7 +23,14 @@ import { orderingStrangleable } from './ordering.strangleable.js';
  * Hosted by the monolith and by order-service, unchanged; its HTTP routes are OrderingHttpModule's.
  */
 @Module({
-  imports: [BoundedContextModule.register({ name: 'ordering', problems: orderingProblems, entities: [OrderEntity], migrations: [CreateOrderingTables1763700000100, NameInboxHandlers1764600000100] })],
+  imports: [
+    BoundedContextModule.register({
+      name: 'ordering',
+      problems: orderingProblems,
+      entities: [OrderEntity],
+      migrations: [CreateOrderingTables1763700000100, NameInboxHandlers1764600000100],
+    }),
+  ],
   providers: [
     { provide: ORDER_REPOSITORY, useClass: TypeOrmOrderRepository },
     { provide: PRODUCT_PRICES, useClass: SqlProductPrices },

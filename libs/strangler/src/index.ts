@@ -1,6 +1,12 @@
 export { StranglerModule, servedByMonolith } from './strangler.module.js';
 export { stranglerConfig, bootModeConfig, type StranglerConfig } from './strangler.config.js';
 export { ContextGateway, SERVED_BY_HEADER, MONOLITH } from './routing/context-gateway.js';
-export { STRANGLER_MODES, type StranglerMode, type StrangleableContext, type RoutedMessage, type RouteNames } from './routing/strangleable-context.js';
+export {
+  STRANGLER_MODES,
+  type StranglerMode,
+  type StrangleableContext,
+  type RoutedMessage,
+  type RouteNames,
+} from './routing/strangleable-context.js';
 export { RouteTable, type Route } from './routing/route-table.js';
 export { inCanary } from './routing/canary.js';

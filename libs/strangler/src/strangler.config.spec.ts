@@ -10,7 +10,9 @@ describe('strangler configuration', () => {
 
   it('reads each context boot mode from STRANGLER_<CONTEXT>, one slice per context', () => {
     expect(bootModeConfig('ordering')).toBe(bootModeConfig('ordering'));
-    expect(loadConfiguration([bootModeConfig('ordering')], { STRANGLER_ORDERING: 'canary' }).get(bootModeConfig('ordering'))).toBe('canary');
+    expect(loadConfiguration([bootModeConfig('ordering')], { STRANGLER_ORDERING: 'canary' }).get(bootModeConfig('ordering'))).toBe(
+      'canary',
+    );
     expect(() => loadConfiguration([bootModeConfig('ordering')], { STRANGLER_ORDERING: 'sideways' })).toThrow(
       new ConfigError(['STRANGLER_ORDERING: must be one of monolith, service, shadow, canary (got "sideways")']),
     );

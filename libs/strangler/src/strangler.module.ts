@@ -1,4 +1,12 @@
-import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { NextFunction, Request, Response } from 'express';
 import type { DataSource } from 'typeorm';
@@ -46,7 +54,9 @@ class FacadeLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 
   /** Every context has registered by now; its boot mode applies only if no route is persisted. */
   async onApplicationBootstrap(): Promise<void> {
-    const bootModes = Object.fromEntries(this.contexts.all().map(({ context }) => [context, this.configuration.get(bootModeConfig(context))]));
+    const bootModes = Object.fromEntries(
+      this.contexts.all().map(({ context }) => [context, this.configuration.get(bootModeConfig(context))]),
+    );
     await this.routes.start(bootModes);
   }
 
@@ -85,7 +95,8 @@ export class StranglerModule {
         {
           provide: STRANGLER_DATA_SOURCE,
           inject: [DatabaseConnector],
-          useFactory: (connector: DatabaseConnector) => connector.open({ schema: 'strangler', entities: [], migrations: [CreateStranglerTables1763700000900] }),
+          useFactory: (connector: DatabaseConnector) =>
+            connector.open({ schema: 'strangler', entities: [], migrations: [CreateStranglerTables1763700000900] }),
         },
         { provide: RouteTable, inject: [STRANGLER_DATA_SOURCE], useFactory: (dataSource: DataSource) => new RouteTable(dataSource) },
         {
@@ -151,7 +162,14 @@ export class StranglerModule {
         {
           provide: ContextGateway,
           inject: [StrangleableContexts, CommandBus, QueryBus, RouteTable, RemoteServices, ShadowComparer],
-          useFactory: (contexts: StrangleableContexts, commands: CommandBus, queries: QueryBus, routes: RouteTable, remotes: RemoteServices, shadow: ShadowComparer) => {
+          useFactory: (
+            contexts: StrangleableContexts,
+            commands: CommandBus,
+            queries: QueryBus,
+            routes: RouteTable,
+            remotes: RemoteServices,
+            shadow: ShadowComparer,
+          ) => {
             contexts.register(descriptor);
             return new ContextGateway(descriptor, contexts, commands, queries, routes, remotes.for(descriptor.context), shadow);
           },

@@ -43,7 +43,10 @@ export class AppProcess {
     let exited = false;
     void this.exited.then(() => (exited = true));
     while (Date.now() < deadline && !exited) {
-      const status = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.status, () => 0);
+      const status = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+        (r) => r.status,
+        () => 0,
+      );
       if (status === 200) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

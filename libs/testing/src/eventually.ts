@@ -1,5 +1,10 @@
 /** Polls until `check` returns a value that is not undefined, or fails after `timeoutMs` saying what was awaited. */
-export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 3000, what = 'condition', intervalMs = 20): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 3000,
+  what = 'condition',
+  intervalMs = 20,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -38,7 +38,10 @@ export const shellOf = (...modules: Array<Type | DynamicModule>): AppShell => ({
  * Boots an app shell exactly as its main does (configuration validated from `testEnv(env)`, same
  * HTTP conventions), plus any test-only modules, ready for supertest.
  */
-export async function createTestApp(shell: AppShell, options: { env?: TestEnv; imports?: Array<Type | DynamicModule> } = {}): Promise<INestApplication> {
+export async function createTestApp(
+  shell: AppShell,
+  options: { env?: TestEnv; imports?: Array<Type | DynamicModule> } = {},
+): Promise<INestApplication> {
   const { module } = prepareApp(shell, testEnv(options.env));
   const moduleRef = await Test.createTestingModule({ imports: [module, ...(options.imports ?? [])] }).compile();
   const app = moduleRef.createNestApplication({ bodyParser: false, bufferLogs: true });

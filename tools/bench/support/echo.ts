@@ -17,7 +17,10 @@ export interface EchoChannel {
 }
 
 /** The echoed payload: about the size of a small command of the strangler. */
-export const ECHO_PAYLOAD = { orderId: '6f1c2c7e-8d1f-4a0e-9a57-6f2b0d1c9e11', items: [{ productId: '0b7c1c55-2d0f-4d8e-8f7e-3c1a9f1e2d44', quantity: 1 }] };
+export const ECHO_PAYLOAD = {
+  orderId: '6f1c2c7e-8d1f-4a0e-9a57-6f2b0d1c9e11',
+  items: [{ productId: '0b7c1c55-2d0f-4d8e-8f7e-3c1a9f1e2d44', quantity: 1 }],
+};
 const TIMEOUT_MS = 3000;
 /** Unacknowledged requests per responder, ours (RpcServer's default, as the strangler endpoint uses it) and bare. */
 const PREFETCH = 32;
@@ -65,7 +68,11 @@ class NestEchoModule {}
 export async function nestEcho(url: string, namespace: string): Promise<EchoChannel> {
   const queue = `${namespace}.nest.echo`;
   const options: RmqOptions['options'] = { urls: [url], queue, socketOptions: { connectionOptions: { noDelay: true } } };
-  const server: INestMicroservice = await NestFactory.createMicroservice<RmqOptions>(NestEchoModule, { transport: Transport.RMQ, options, logger: false });
+  const server: INestMicroservice = await NestFactory.createMicroservice<RmqOptions>(NestEchoModule, {
+    transport: Transport.RMQ,
+    options,
+    logger: false,
+  });
   await server.listen();
   const client: ClientProxy = ClientProxyFactory.create({ transport: Transport.RMQ, options });
   await client.connect();
@@ -91,7 +98,10 @@ export async function bareEcho(url: string, namespace: string): Promise<EchoChan
   await serving.consume(queue, (message) => {
     if (!message) return;
     const body = JSON.parse(message.content.toString('utf8')) as unknown;
-    serving.sendToQueue(message.properties.replyTo, Buffer.from(JSON.stringify(body)), { correlationId: message.properties.correlationId, contentType: 'application/json' });
+    serving.sendToQueue(message.properties.replyTo, Buffer.from(JSON.stringify(body)), {
+      correlationId: message.properties.correlationId,
+      contentType: 'application/json',
+    });
     serving.ack(message);
   });
   const pending = new Map<string, (value: unknown) => void>();
@@ -113,7 +123,11 @@ export async function bareEcho(url: string, namespace: string): Promise<EchoChan
       new Promise((resolve) => {
         const correlationId = String((next += 1));
         pending.set(correlationId, resolve);
-        calling.sendToQueue(queue, Buffer.from(JSON.stringify(ECHO_PAYLOAD)), { correlationId, replyTo: DIRECT_REPLY_TO, contentType: 'application/json' });
+        calling.sendToQueue(queue, Buffer.from(JSON.stringify(ECHO_PAYLOAD)), {
+          correlationId,
+          replyTo: DIRECT_REPLY_TO,
+          contentType: 'application/json',
+        });
       }),
     close: async () => {
       await Promise.all([requester, responder].map((connection: ChannelModel) => connection.close()));

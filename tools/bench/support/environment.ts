@@ -38,7 +38,9 @@ export async function describeEnvironment(postgresUrl: string, amqpUrl: string):
   const postgres = ((await client.query('SHOW server_version')).rows[0] as { server_version: string }).server_version;
   await client.end();
   const connection = await amqp.connect(amqpUrl);
-  const properties = (connection as unknown as { connection: { serverProperties?: { version?: unknown; product?: unknown } } }).connection.serverProperties ?? {};
+  const properties =
+    (connection as unknown as { connection: { serverProperties?: { version?: unknown; product?: unknown } } }).connection
+      .serverProperties ?? {};
   await connection.close();
   return {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),

@@ -43,7 +43,11 @@ export function httpLoad(load: HttpLoad): Promise<LoadFigures> {
         if (error) return reject(error);
         const seconds = Number(process.hrtime.bigint() - measuredFrom) / 1e9;
         if (failures > 0 || result.errors > 0 || result.timeouts > 0) {
-          return reject(new Error(`${load.url}: ${failures} non-2xx answers (first: ${firstFailure}), ${result.errors} errors, ${result.timeouts} timeouts`));
+          return reject(
+            new Error(
+              `${load.url}: ${failures} non-2xx answers (first: ${firstFailure}), ${result.errors} errors, ${result.timeouts} timeouts`,
+            ),
+          );
         }
         resolve({ ...figuresOf(latencies, seconds), allCalls });
       },

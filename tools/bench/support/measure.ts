@@ -34,7 +34,14 @@ export function percentile(sorted: number[], q: number): number {
 /** Figures of one run from its latencies (ms) and its length (s); the latencies are kept with them. */
 export function figuresOf(latenciesMs: number[], seconds: number): LoadFigures {
   const sorted = [...latenciesMs].sort((a, b) => a - b);
-  return { perSecond: sorted.length / seconds, p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), count: sorted.length, seconds, samplesMs: sorted };
+  return {
+    perSecond: sorted.length / seconds,
+    p50Ms: percentile(sorted, 0.5),
+    p99Ms: percentile(sorted, 0.99),
+    count: sorted.length,
+    seconds,
+    samplesMs: sorted,
+  };
 }
 
 /** One measurement made of several slices (interleaved with other variants' slices): all calls over all slices' time. */
@@ -53,7 +60,11 @@ export function combine(slices: LoadFigures[]): LoadFigures {
  * percentiles. Number arguments keep the older signature: `measure(call, calls, concurrency)`.
  */
 export async function measure(call: () => Promise<unknown>, shape: LoadShape | number, concurrency?: number): Promise<LoadFigures> {
-  const { calls, durationMs, concurrency: inFlight } = typeof shape === 'number' ? { calls: shape, durationMs: undefined, concurrency: concurrency ?? 1 } : shape;
+  const {
+    calls,
+    durationMs,
+    concurrency: inFlight,
+  } = typeof shape === 'number' ? { calls: shape, durationMs: undefined, concurrency: concurrency ?? 1 } : shape;
   if (calls === undefined && durationMs === undefined) throw new Error('measure needs calls or durationMs');
   const latencies: number[] = [];
   let started = 0;
@@ -79,7 +90,12 @@ export const median = (values: number[]): number => [...values].sort((a, b) => a
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `condition` every `everyMs` until it holds; throws after `timeoutMs`. */
-export async function waitUntil(condition: () => Promise<boolean> | boolean, timeoutMs: number, what = 'condition', everyMs = 100): Promise<void> {
+export async function waitUntil(
+  condition: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  what = 'condition',
+  everyMs = 100,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`);

@@ -23,4 +23,7 @@ class FacadeBypassController {
 @Module({ controllers: [FacadeBypassController] })
 class FacadeBypassModule {}
 
-await runHttpApp({ ...monolithApp, compose: (composition) => ({ module: FacadeBypassModule, imports: [monolithApp.compose(composition)] }) });
+await runHttpApp({
+  ...monolithApp,
+  compose: (composition) => ({ module: FacadeBypassModule, imports: [monolithApp.compose(composition)] }),
+});

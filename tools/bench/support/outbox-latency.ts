@@ -101,7 +101,12 @@ export class OutboxProbe {
     await Promise.all(commits);
     const actualRate = count / ((performance.now() - begin) / 1000);
     const key = (n: number) => `${round}:${n}`;
-    await waitUntil(() => committed.every((_, n) => recorder.arrivals.has(key(n))), 60_000, `${count} probe events delivered over ${kind}`, 20);
+    await waitUntil(
+      () => committed.every((_, n) => recorder.arrivals.has(key(n))),
+      60_000,
+      `${count} probe events delivered over ${kind}`,
+      20,
+    );
     // An arrival can be noted before the producer's promise resolved (the relay runs on commit): it counts as 0 ms.
     const latencies = committed.map((at, n) => Math.max(0, recorder.arrivals.get(key(n))! - at)).sort((a, b) => a - b);
     for (let n = 0; n < count; n += 1) recorder.arrivals.delete(key(n));
@@ -120,8 +125,16 @@ export class OutboxProbe {
   private async wire(suffix: string, transport: MessageTransport): Promise<Wiring> {
     const producerSchema = `probe_producer_${suffix}`;
     const consumerSchema = `probe_consumer_${suffix}`;
-    const producerSource: DataSource = await this.connector.open({ schema: producerSchema, entities: [], migrations: [outboxInboxMigration(producerSchema)] });
-    const consumerSource: DataSource = await this.connector.open({ schema: consumerSchema, entities: [], migrations: [outboxInboxMigration(consumerSchema)] });
+    const producerSource: DataSource = await this.connector.open({
+      schema: producerSchema,
+      entities: [],
+      migrations: [outboxInboxMigration(producerSchema)],
+    });
+    const consumerSource: DataSource = await this.connector.open({
+      schema: consumerSchema,
+      entities: [],
+      migrations: [outboxInboxMigration(consumerSchema)],
+    });
     const recorder = arrivalRecorder(consumerSchema);
     await transport.subscribe(inboxSubscription(new UnitOfWork(consumerSchema, consumerSource, () => undefined), [recorder]));
     const relay = new OutboxRelay(producerSchema, producerSource, transport);

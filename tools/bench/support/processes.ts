@@ -13,7 +13,12 @@ const CLOCK_TICKS_PER_SECOND = 100;
 
 /** CPU time the whole machine spent busy and in total (all cores), in seconds, from /proc/stat. */
 export function machineCpuSeconds(): { busy: number; total: number } {
-  const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number) as number[];
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]!
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number) as number[];
   const total = user! + nice! + system! + idle! + iowait! + irq! + softirq! + steal!;
   return { busy: (total - idle! - iowait!) / CLOCK_TICKS_PER_SECOND, total: total / CLOCK_TICKS_PER_SECOND };
 }
@@ -72,7 +77,13 @@ export class ChildApp implements CpuAccount {
   }
 
   /** Spawns `script` (relative to the workspace, e.g. dist/apps/monolith/src/main.js) and waits until /health/ready on `port` answers 200. */
-  static async start(name: string, script: string, port: number, env: Record<string, string | undefined>, { nodeArgs = [] as string[], timeoutMs = 90_000 } = {}): Promise<ChildApp> {
+  static async start(
+    name: string,
+    script: string,
+    port: number,
+    env: Record<string, string | undefined>,
+    { nodeArgs = [] as string[], timeoutMs = 90_000 } = {},
+  ): Promise<ChildApp> {
     const app = new ChildApp(name, script, env, nodeArgs);
     await app.waitUntilReady(port, timeoutMs);
     return app;

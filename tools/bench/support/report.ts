@@ -26,7 +26,12 @@ export interface Results {
 /** Which processes' CPU a row shows: the apps for the shop paths; the benchmark process (requester and responder) and the broker for the echo. */
 function cpuCell(key: string, rounds: LoadRound[]): string {
   const names = key.startsWith('echo.') ? ['bench', 'rabbitmq'] : ['monolith', 'order-service', 'rabbitmq'];
-  const labels: Record<string, string> = { bench: 'requester + responder', rabbitmq: 'broker', monolith: 'monolith', 'order-service': 'order-service' };
+  const labels: Record<string, string> = {
+    bench: 'requester + responder',
+    rabbitmq: 'broker',
+    monolith: 'monolith',
+    'order-service': 'order-service',
+  };
   return names
     .map((name) => {
       const values = rounds.map((r) => r.cpuMsPerCall?.[name]).filter((v): v is number => v !== undefined);
@@ -79,10 +84,17 @@ function verdicts(results: Results): Verdict[] {
   ratio('get.facade', 'get.facade', 'get.bypass', 'bypassed', 0.95, `1. req/s at ${c}`);
   ratio('get.service', 'get.service', 'get.facade', 'monolith mode', 0.6, `2. req/s at ${c}`);
   const p50Gap = perRound(results, 'get.service', 'get.facade', (x, y) => x.c1.p50Ms - y.c1.p50Ms);
-  if (p50Gap !== undefined) out.push({ row: 'get.service', target: '2. p50 at c1 ≤ monolith mode + 1.5 ms', figure: `${signedMs(p50Gap)} vs monolith mode`, met: p50Gap <= 1.5 });
+  if (p50Gap !== undefined)
+    out.push({
+      row: 'get.service',
+      target: '2. p50 at c1 ≤ monolith mode + 1.5 ms',
+      figure: `${signedMs(p50Gap)} vs monolith mode`,
+      met: p50Gap <= 1.5,
+    });
   ratio('echo.ours', 'echo.ours', 'echo.nest', 'NestJS stock', 1.3, `3. req/s at ${c}`);
   const echoGap = perRound(results, 'echo.ours', 'echo.nest', (x, y) => x.c1.p50Ms - y.c1.p50Ms);
-  if (echoGap !== undefined) out.push({ row: 'echo.ours', target: '3. p50 at c1 < NestJS stock', figure: `${signedMs(echoGap)} vs NestJS stock`, met: echoGap < 0 });
+  if (echoGap !== undefined)
+    out.push({ row: 'echo.ours', target: '3. p50 at c1 < NestJS stock', figure: `${signedMs(echoGap)} vs NestJS stock`, met: echoGap < 0 });
   ratio('echo.ours', 'echo.ours', 'echo.bare', 'bare amqplib', 0.7, `3. req/s at ${c}`);
   ratio('place.service', 'place.service', 'place.monolith', 'monolith mode', 0.5, `4. settled orders/s at ${c}`);
   const outbox = results.outbox.amqp;
@@ -99,11 +111,25 @@ function verdicts(results: Results): Verdict[] {
 export function render(results: Results): { table: string; targets: string } {
   const all = verdicts(results);
   const c = results.concurrency;
-  const header = ['#', 'measurement', `req/s at c${c}`, 'p50 / p99 at c1', `p50 / p99 at c${c}`, `CPU ms per call at c${c}`, 'figure', 'target', 'result'];
+  const header = [
+    '#',
+    'measurement',
+    `req/s at c${c}`,
+    'p50 / p99 at c1',
+    `p50 / p99 at c${c}`,
+    `CPU ms per call at c${c}`,
+    'figure',
+    'target',
+    'result',
+  ];
   const rows: string[][] = [];
   const judged = (row: string): [string, string, string] => {
     const mine = all.filter((v) => v.row === row);
-    return [mine.map((v) => v.figure).join('; '), mine.map((v) => v.target.replace(/^\d\. /, '')).join('; '), mine.map((v) => (v.met ? 'met' : '**missed**')).join('; ')];
+    return [
+      mine.map((v) => v.figure).join('; '),
+      mine.map((v) => v.target.replace(/^\d\. /, '')).join('; '),
+      mine.map((v) => (v.met ? 'met' : '**missed**')).join('; '),
+    ];
   };
   for (const [key, path, label] of LOAD_ROWS) {
     const rounds = results.load[key];
@@ -124,13 +150,43 @@ export function render(results: Results): { table: string; targets: string } {
     if (!rounds?.length) continue;
     const figure = `p50 ${ms(median(rounds.map((r) => r.p50Ms)))}, p99 ${ms(median(rounds.map((r) => r.p99Ms)))}, max ${ms(median(rounds.map((r) => r.maxMs)))}`;
     const [, target, result] = judged(`outbox.${kind}`);
-    rows.push(['5', `outbox, commit → consumer's handler, ${kind === 'amqp' ? 'RabbitMQ' : 'in-process'}, ${median(rounds.map((r) => r.rate)).toFixed(0)} events/s`, '', '', '', '', figure, target, result]);
+    rows.push([
+      '5',
+      `outbox, commit → consumer's handler, ${kind === 'amqp' ? 'RabbitMQ' : 'in-process'}, ${median(rounds.map((r) => r.rate)).toFixed(0)} events/s`,
+      '',
+      '',
+      '',
+      '',
+      figure,
+      target,
+      result,
+    ]);
   }
   const { memory } = results;
   const mib = (value: number | undefined) => (value === undefined ? '?' : `${value.toFixed(0)} MiB`);
   if (memory.monolithPeakMiB !== undefined) {
-    rows.push(['6', 'peak RSS (VmHWM), monolith, over paths 1, 2, 4', '', '', '', '', `${mib(memory.monolithPeakMiB)} (${mib(memory.monolithIdleMiB)} after start)`, '', '']);
-    rows.push(['6', 'peak RSS (VmHWM), order-service, over paths 1, 2, 4', '', '', '', '', `${mib(memory.orderServicePeakMiB)} (${mib(memory.orderServiceIdleMiB)} after start)`, '', '']);
+    rows.push([
+      '6',
+      'peak RSS (VmHWM), monolith, over paths 1, 2, 4',
+      '',
+      '',
+      '',
+      '',
+      `${mib(memory.monolithPeakMiB)} (${mib(memory.monolithIdleMiB)} after start)`,
+      '',
+      '',
+    ]);
+    rows.push([
+      '6',
+      'peak RSS (VmHWM), order-service, over paths 1, 2, 4',
+      '',
+      '',
+      '',
+      '',
+      `${mib(memory.orderServicePeakMiB)} (${mib(memory.orderServiceIdleMiB)} after start)`,
+      '',
+      '',
+    ]);
   }
   const startLabels: Record<string, string> = {
     'pglite.first': 'monolith start to ready, PGlite, first start (initdb)',
@@ -140,7 +196,8 @@ export function render(results: Results): { table: string; targets: string } {
   };
   for (const [key, label] of Object.entries(startLabels)) {
     const times = results.starts[key];
-    if (times?.length) rows.push(['6', label, '', '', '', '', `${(median(times) / 1000).toFixed(2)} s (median of ${times.length})`, '', '']);
+    if (times?.length)
+      rows.push(['6', label, '', '', '', '', `${(median(times) / 1000).toFixed(2)} s (median of ${times.length})`, '', '']);
   }
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   const table = [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
@@ -173,6 +230,8 @@ export function writeReport(path: string, results: Results, environment: Environ
   const begin = existing.indexOf(BEGIN);
   const end = existing.indexOf(END);
   const document =
-    begin >= 0 && end > begin ? `${existing.slice(0, begin)}${generated}${existing.slice(end + END.length)}` : `# Benchmarks\n\nMeasured by \`npm run bench\`.\n\n${generated}\n`;
+    begin >= 0 && end > begin
+      ? `${existing.slice(0, begin)}${generated}${existing.slice(end + END.length)}`
+      : `# Benchmarks\n\nMeasured by \`npm run bench\`.\n\n${generated}\n`;
   writeFileSync(path, document);
 }

@@ -88,7 +88,9 @@ export function orderingContract(start: () => Promise<ShopUnderTest>): void {
       const settled = await client.waitForSettled(alice, placed.body.id);
       expect(settled).toMatchObject({ status: 'REJECTED', rejectionReason: 'PAYMENT_DECLINED' });
       await client.waitForStock(expensive, 5);
-      expect(await client.paymentsOf(alice, placed.body.id)).toEqual([expect.objectContaining({ status: 'DECLINED', amountCents: 120_000 })]);
+      expect(await client.paymentsOf(alice, placed.body.id)).toEqual([
+        expect.objectContaining({ status: 'DECLINED', amountCents: 120_000 }),
+      ]);
     });
 
     it('cancels a CONFIRMED order: stock released, payment refunded', async () => {
@@ -121,8 +123,19 @@ export function orderingContract(start: () => Promise<ShopUnderTest>): void {
       }
       // Catalog has answered both the placement and the cancellation once it holds a released (or
       // never taken) reservation; payments has heard of the cancellation once it closed the order.
-      await eventually(async () => ((await shop.sql('SELECT status FROM catalog.reservations WHERE order_id = $1', [orderId]))[0]?.status === 'RELEASED' ? true : undefined), SETTLES_WITHIN_MS, 'reservation released');
-      await eventually(async () => ((await shop.sql('SELECT 1 FROM payments.closed_orders WHERE order_id = $1', [orderId])).length > 0 ? true : undefined), SETTLES_WITHIN_MS, 'order closed in payments');
+      await eventually(
+        async () =>
+          (await shop.sql('SELECT status FROM catalog.reservations WHERE order_id = $1', [orderId]))[0]?.status === 'RELEASED'
+            ? true
+            : undefined,
+        SETTLES_WITHIN_MS,
+        'reservation released',
+      );
+      await eventually(
+        async () => ((await shop.sql('SELECT 1 FROM payments.closed_orders WHERE order_id = $1', [orderId])).length > 0 ? true : undefined),
+        SETTLES_WITHIN_MS,
+        'order closed in payments',
+      );
       expect((await client.getOrder(alice, orderId).expect(200)).body.status).toBe('CANCELLED');
       expect(await client.paymentsOf(alice, orderId)).toEqual([]);
       expect(await client.stockOf(product)).toBe(2);
@@ -160,9 +173,12 @@ export function orderingContract(start: () => Promise<ShopUnderTest>): void {
       expect(others.body.items.map((order: OrderBody) => order.id)).not.toEqual(expect.arrayContaining([ids[0]]));
     });
 
-    it.each([['limit=0'], ['limit=101'], ['offset=-1'], ['limit=abc'], ['unknown=1']])('answers 400 for a bad list query (%s)', async (query) => {
-      expectProblem(await shop.http().get(`/api/v1/orders?${query}`).set('Authorization', alice), 400);
-    });
+    it.each([['limit=0'], ['limit=101'], ['offset=-1'], ['limit=abc'], ['unknown=1']])(
+      'answers 400 for a bad list query (%s)',
+      async (query) => {
+        expectProblem(await shop.http().get(`/api/v1/orders?${query}`).set('Authorization', alice), 400);
+      },
+    );
 
     it('shows an order to its owner and to an admin, and 404 to anyone else', async () => {
       const product = await client.createProduct();
@@ -174,7 +190,7 @@ export function orderingContract(start: () => Promise<ShopUnderTest>): void {
       expectProblem(await client.getOrder(alice, 'not-a-uuid'), 404);
     });
 
-    it("answers 404 to another customer cancelling an order and lets an admin cancel it", async () => {
+    it('answers 404 to another customer cancelling an order and lets an admin cancel it', async () => {
       const product = await client.createProduct();
       const placed = await client.placeOrder(alice, [{ productId: product, quantity: 1 }]);
       expectProblem(await shop.http().post(`/api/v1/orders/${placed.body.id}/cancel`).set('Authorization', bob), 404);
@@ -210,7 +226,9 @@ export function orderingContract(start: () => Promise<ShopUnderTest>): void {
       const erin = shop.bearer(['customer']);
       const product = await client.createProduct({ stock: 50 });
       await client.placeOrder(erin, [{ productId: product, quantity: 1 }], 'warm-up'); // the product is orderable
-      const responses = await Promise.all(Array.from({ length: 10 }, () => client.placeOrder(erin, [{ productId: product, quantity: 2 }], 'same-key')));
+      const responses = await Promise.all(
+        Array.from({ length: 10 }, () => client.placeOrder(erin, [{ productId: product, quantity: 2 }], 'same-key')),
+      );
       expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
       expect(responses.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
       expect(await client.orderCount(erin)).toBe(2);
@@ -250,7 +268,12 @@ export function orderingContract(start: () => Promise<ShopUnderTest>): void {
     });
     afterEach(async () => expect(await client.orderCount(grace)).toBe(0));
 
-    const place = (body: unknown) => shop.http().post('/api/v1/orders').set('Authorization', grace).send(body as object);
+    const place = (body: unknown) =>
+      shop
+        .http()
+        .post('/api/v1/orders')
+        .set('Authorization', grace)
+        .send(body as object);
 
     it('answers 422 for a productId the shop does not know', async () => {
       const response = await place({ items: [{ productId: randomUUID(), quantity: 1 }] });
@@ -275,7 +298,16 @@ export function orderingContract(start: () => Promise<ShopUnderTest>): void {
       ['a quantity as a string', { items: [{ productId: 'P', quantity: '2' }] }, 'items.0.quantity'],
       ['a productId that is not a UUID', { items: [{ productId: 'nope', quantity: 1 }] }, 'items.0.productId'],
       ['a missing productId', { items: [{ quantity: 1 }] }, 'items.0.productId'],
-      ['duplicate productIds', { items: [{ productId: 'P', quantity: 1 }, { productId: 'P', quantity: 2 }] }, 'items'],
+      [
+        'duplicate productIds',
+        {
+          items: [
+            { productId: 'P', quantity: 1 },
+            { productId: 'P', quantity: 2 },
+          ],
+        },
+        'items',
+      ],
       ['an unknown top-level field', { items: [{ productId: 'P', quantity: 1 }], coupon: 'FREE' }, 'coupon'],
       ['an unknown item field', { items: [{ productId: 'P', quantity: 1, priceCents: 1 }] }, 'items.0.priceCents'],
       ['items that are not objects', { items: [1, 2] }, 'items'],
@@ -288,7 +320,12 @@ export function orderingContract(start: () => Promise<ShopUnderTest>): void {
     });
 
     it('answers 400 for malformed JSON', async () => {
-      const response = await shop.http().post('/api/v1/orders').set('Authorization', grace).set('Content-Type', 'application/json').send('{"items": [');
+      const response = await shop
+        .http()
+        .post('/api/v1/orders')
+        .set('Authorization', grace)
+        .set('Content-Type', 'application/json')
+        .send('{"items": [');
       expectProblem(response, 400);
     });
 

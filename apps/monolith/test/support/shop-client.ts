@@ -85,7 +85,11 @@ export class ShopClient {
 
   /** Polls until the product's stock is `expected` (compensations are asynchronous). */
   async waitForStock(productId: string, expected: number): Promise<void> {
-    await eventually(async () => ((await this.stockOf(productId)) === expected ? true : undefined), SETTLES_WITHIN_MS, `stock of ${productId} = ${expected}`);
+    await eventually(
+      async () => ((await this.stockOf(productId)) === expected ? true : undefined),
+      SETTLES_WITHIN_MS,
+      `stock of ${productId} = ${expected}`,
+    );
   }
 
   async paymentsOf(customer: string, orderId: string): Promise<Array<{ status: string; amountCents: number }>> {

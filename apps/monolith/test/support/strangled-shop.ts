@@ -14,7 +14,16 @@ export class OrderServiceProcess {
   ) {
     if (!shopEnv.DATABASE_URL || !shopEnv.AMQP_URL) throw new Error('order-service needs the shop on PostgreSQL and RabbitMQ');
     const { DATABASE_URL, AMQP_URL, AMQP_NAMESPACE, JWT_PRIVATE_KEY, JWT_PUBLIC_KEY } = shopEnv;
-    this.env = { NODE_ENV: 'test', LOG_LEVEL: logLevel, ORDER_SERVICE_PORT: String(port), DATABASE_URL, AMQP_URL, AMQP_NAMESPACE, JWT_PRIVATE_KEY, JWT_PUBLIC_KEY };
+    this.env = {
+      NODE_ENV: 'test',
+      LOG_LEVEL: logLevel,
+      ORDER_SERVICE_PORT: String(port),
+      DATABASE_URL,
+      AMQP_URL,
+      AMQP_NAMESPACE,
+      JWT_PRIVATE_KEY,
+      JWT_PUBLIC_KEY,
+    };
   }
 
   get output(): string {
@@ -41,13 +50,21 @@ export interface StrangledShop extends ShopUnderTest {
  * The monolith (in this process) with order-service (its own process) on one PostgreSQL database
  * and one RabbitMQ namespace, ordering routed to `mode`.
  */
-export async function startStrangledShop(mode: StranglerMode, options: { percent?: number; env?: Record<string, string> } = {}): Promise<StrangledShop> {
+export async function startStrangledShop(
+  mode: StranglerMode,
+  options: { percent?: number; env?: Record<string, string> } = {},
+): Promise<StrangledShop> {
   const shop = await startShop({ transport: 'amqp', env: options.env });
   const orderService = new OrderServiceProcess(shop.env, await freePort());
   const admin = shop.bearer(['admin']);
   const route = async (next: StranglerMode, percent?: number) => {
-    const response = await shop.http().put('/api/v1/admin/strangler/routes/ordering').set('Authorization', admin).send(percent === undefined ? { mode: next } : { mode: next, percent });
-    if (response.status !== 200) throw new Error(`routing ordering to ${next} answered ${response.status}: ${JSON.stringify(response.body)}`);
+    const response = await shop
+      .http()
+      .put('/api/v1/admin/strangler/routes/ordering')
+      .set('Authorization', admin)
+      .send(percent === undefined ? { mode: next } : { mode: next, percent });
+    if (response.status !== 200)
+      throw new Error(`routing ordering to ${next} answered ${response.status}: ${JSON.stringify(response.body)}`);
   };
   try {
     await orderService.start();

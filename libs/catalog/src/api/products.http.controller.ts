@@ -36,7 +36,10 @@ export class ProductsHttpController {
 
   @Public()
   @Get()
-  @ApiOperation({ summary: 'List products', description: 'Public. Ordered by sku, then id; paged with limit (1..100, default 20) and offset (>= 0).' })
+  @ApiOperation({
+    summary: 'List products',
+    description: 'Public. Ordered by sku, then id; paged with limit (1..100, default 20) and offset (>= 0).',
+  })
   @ApiOkResponse({ type: ProductPageResponseDto })
   @ApiBadRequestResponse({ description: 'limit or offset out of range or not a whole number.' })
   list(@Query() query: PageQuery): Promise<ProductPageResponseDto> {
@@ -77,7 +80,10 @@ export class ProductsHttpController {
   @ApiUnauthorizedResponse({ description: 'No valid token.' })
   @ApiForbiddenResponse({ description: 'Not an admin.' })
   @ApiNotFoundResponse({ description: NOT_FOUND })
-  update(@Param('id', new UuidParamPipe((id) => new ProductNotFoundError(id))) id: string, @Body() body: UpdateProductRequestDto): Promise<ProductResponseDto> {
+  update(
+    @Param('id', new UuidParamPipe((id) => new ProductNotFoundError(id))) id: string,
+    @Body() body: UpdateProductRequestDto,
+  ): Promise<ProductResponseDto> {
     assertSomethingToChange(body);
     const { name, priceCents, stock } = body;
     return this.commandBus.execute(new UpdateProduct(id, { name, priceCents, stock }));
@@ -88,5 +94,7 @@ const UPDATABLE_FIELDS = ['name', 'priceCents', 'stock'] as const;
 
 function assertSomethingToChange(body: UpdateProductRequestDto): void {
   if (UPDATABLE_FIELDS.some((field) => body[field] !== undefined)) return;
-  throw validationProblem(UPDATABLE_FIELDS.map((field) => ({ field, message: 'at least one of name, priceCents and stock must be given' })));
+  throw validationProblem(
+    UPDATABLE_FIELDS.map((field) => ({ field, message: 'at least one of name, priceCents and stock must be given' })),
+  );
 }

@@ -104,7 +104,10 @@ function assertName(name: string): void {
 
 function assertPrice(priceCents: number): void {
   if (!Number.isSafeInteger(priceCents) || priceCents < PRODUCT_LIMITS.minPriceCents || priceCents > PRODUCT_LIMITS.maxPriceCents) {
-    throw new InvalidProductError('priceCents', `must be a whole number of cents from ${PRODUCT_LIMITS.minPriceCents} to ${PRODUCT_LIMITS.maxPriceCents}`);
+    throw new InvalidProductError(
+      'priceCents',
+      `must be a whole number of cents from ${PRODUCT_LIMITS.minPriceCents} to ${PRODUCT_LIMITS.maxPriceCents}`,
+    );
   }
 }
 

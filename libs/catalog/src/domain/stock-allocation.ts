@@ -18,7 +18,11 @@ export function allocateStock(orderId: string, lines: ReservationLine[], product
   const byId = new Map(products.map((product) => [product.id, product]));
   for (const line of ordered) byId.get(line.productId)!.reserve(line.quantity);
   const touched = new Set(ordered.map((line) => line.productId));
-  return { kind: 'reserved', reservation: Reservation.reserved(orderId, ordered), products: products.filter((product) => touched.has(product.id)) };
+  return {
+    kind: 'reserved',
+    reservation: Reservation.reserved(orderId, ordered),
+    products: products.filter((product) => touched.has(product.id)),
+  };
 }
 
 function shortLinesOf(lines: ReservationLine[], products: Product[]): ReservationLine[] {

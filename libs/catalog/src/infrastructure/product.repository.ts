@@ -50,7 +50,11 @@ export class TypeOrmProductRepository implements ProductRepository {
   }
 
   async list({ limit, offset }: PageRequest): Promise<Page<Product>> {
-    const [entities, total] = await this.uow.manager.findAndCount(ProductEntity, { order: { sku: 'ASC', id: 'ASC' }, take: limit, skip: offset });
+    const [entities, total] = await this.uow.manager.findAndCount(ProductEntity, {
+      order: { sku: 'ASC', id: 'ASC' },
+      take: limit,
+      skip: offset,
+    });
     return { items: entities.map(ProductMapper.toDomain), total, limit, offset };
   }
 

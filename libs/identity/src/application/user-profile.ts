@@ -8,4 +8,9 @@ export interface UserProfile {
   roles: string[];
 }
 
-export const toUserProfile = (user: User): UserProfile => ({ id: user.id, email: user.email.value, displayName: user.displayName, roles: user.roles });
+export const toUserProfile = (user: User): UserProfile => ({
+  id: user.id,
+  email: user.email.value,
+  displayName: user.displayName,
+  roles: user.roles,
+});

@@ -3,7 +3,13 @@ import { InvalidDisplayNameError } from './identity.errors.js';
 import { User } from './user.js';
 
 const now = new Date('2025-01-01T00:00:00.000Z');
-const newUser = (email = 'Ann.Smith@shop.test', roles = ['customer']) => ({ id: 'user-1', email: EmailAddress.of(email), passwordHash: 'scrypt$hash', roles, now });
+const newUser = (email = 'Ann.Smith@shop.test', roles = ['customer']) => ({
+  id: 'user-1',
+  email: EmailAddress.of(email),
+  passwordHash: 'scrypt$hash',
+  roles,
+  now,
+});
 
 describe('User', () => {
   describe('register', () => {
@@ -49,8 +55,22 @@ describe('User', () => {
   });
 
   it('restores a persisted user unchanged', () => {
-    const state = { id: 'user-2', email: EmailAddress.of('bob@shop.test'), displayName: 'Bob', passwordHash: 'h', roles: ['admin' as const], createdAt: now };
+    const state = {
+      id: 'user-2',
+      email: EmailAddress.of('bob@shop.test'),
+      displayName: 'Bob',
+      passwordHash: 'h',
+      roles: ['admin' as const],
+      createdAt: now,
+    };
     const user = User.restore(state);
-    expect([user.id, user.email.value, user.displayName, user.passwordHash, user.roles, user.createdAt]).toEqual(['user-2', 'bob@shop.test', 'Bob', 'h', ['admin'], now]);
+    expect([user.id, user.email.value, user.displayName, user.passwordHash, user.roles, user.createdAt]).toEqual([
+      'user-2',
+      'bob@shop.test',
+      'Bob',
+      'h',
+      ['admin'],
+      now,
+    ]);
   });
 });

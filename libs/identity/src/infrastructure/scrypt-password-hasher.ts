@@ -50,7 +50,9 @@ export class ScryptPasswordHasher implements PasswordHasher {
 /** NFC first: the same password typed on two keyboards may arrive as different code points. */
 function derive(plain: string, salt: Buffer, keyBytes: number, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    scrypt(plain.normalize('NFC'), salt, keyBytes, { ...options, maxmem: MAX_MEMORY_BYTES }, (error, key) => (error ? reject(error) : resolve(key)));
+    scrypt(plain.normalize('NFC'), salt, keyBytes, { ...options, maxmem: MAX_MEMORY_BYTES }, (error, key) =>
+      error ? reject(error) : resolve(key),
+    );
   });
 }
 
@@ -60,6 +62,7 @@ function parse(stored: string): StoredHash | undefined {
   const [N, r, p] = parts.slice(1, 4).map(Number);
   const salt = Buffer.from(parts[4], 'base64url');
   const key = Buffer.from(parts[5], 'base64url');
-  const sane = [N, r, p].every((n) => Number.isSafeInteger(n) && n > 0) && 128 * N * r <= MAX_MEMORY_BYTES && salt.length > 0 && key.length > 0;
+  const sane =
+    [N, r, p].every((n) => Number.isSafeInteger(n) && n > 0) && 128 * N * r <= MAX_MEMORY_BYTES && salt.length > 0 && key.length > 0;
   return sane ? { N, r, p, salt, key } : undefined;
 }

@@ -2,7 +2,8 @@ import { SlidingWindowCounter } from './sliding-window-counter.js';
 
 describe('SlidingWindowCounter', () => {
   let clock: number;
-  const counter = (options: { limit: number; windowMs: number; maxKeys?: number }) => new SlidingWindowCounter({ ...options, now: () => clock });
+  const counter = (options: { limit: number; windowMs: number; maxKeys?: number }) =>
+    new SlidingWindowCounter({ ...options, now: () => clock });
 
   beforeEach(() => {
     clock = 1_000_000;

@@ -19,6 +19,7 @@ export const orderingProblems: ProblemMapper = (error) => {
   }
   if (error instanceof OrderTotalTooLargeError) return ProblemException.of(422, 'order-total-too-large', error.message);
   if (error instanceof IdempotencyKeyReusedError) return ProblemException.of(422, 'idempotency-key-reused', error.message);
-  if (error instanceof InvalidOrderLinesError) return ProblemException.of(400, 'validation-error', error.message, { errors: [{ field: 'items', message: error.message }] });
+  if (error instanceof InvalidOrderLinesError)
+    return ProblemException.of(400, 'validation-error', error.message, { errors: [{ field: 'items', message: error.message }] });
   return undefined;
 };

@@ -36,7 +36,11 @@ export class OrdersHttpController {
 
   @Post()
   @ApiOperation({ summary: 'Place an order' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: `<= ${MAX_IDEMPOTENCY_KEY_LENGTH} chars; a repeat returns the same order` })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: `<= ${MAX_IDEMPOTENCY_KEY_LENGTH} chars; a repeat returns the same order`,
+  })
   @ApiCreatedResponse({ type: OrderResponseDto, description: 'placed; the saga settles it (CONFIRMED or REJECTED) shortly' })
   @ApiOkResponse({ type: OrderResponseDto, description: 'an Idempotency-Key replay: the order created the first time' })
   @ApiBadRequestResponse({ description: 'invalid body or Idempotency-Key' })
@@ -67,7 +71,10 @@ export class OrdersHttpController {
   @ApiOperation({ summary: 'Get an order' })
   @ApiOkResponse({ type: OrderResponseDto })
   @ApiNotFoundResponse({ description: 'no such order, or it belongs to someone else' })
-  get(@CurrentUser() user: AuthenticatedUser, @Param('id', new UuidParamPipe((id) => new OrderNotFoundError(id))) id: string): Promise<OrderView> {
+  get(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', new UuidParamPipe((id) => new OrderNotFoundError(id))) id: string,
+  ): Promise<OrderView> {
     return this.ordering.query(new GetOrder(user, id));
   }
 
@@ -77,7 +84,10 @@ export class OrdersHttpController {
   @ApiOkResponse({ type: OrderResponseDto, description: 'CANCELLED; stock is released and a captured payment refunded' })
   @ApiNotFoundResponse({ description: 'no such order, or it belongs to someone else' })
   @ApiConflictResponse({ description: 'the order is already REJECTED or CANCELLED' })
-  cancel(@CurrentUser() user: AuthenticatedUser, @Param('id', new UuidParamPipe((id) => new OrderNotFoundError(id))) id: string): Promise<OrderView> {
+  cancel(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', new UuidParamPipe((id) => new OrderNotFoundError(id))) id: string,
+  ): Promise<OrderView> {
     return this.ordering.command(new CancelOrder(user, id));
   }
 }

@@ -12,7 +12,8 @@ export class PaymentRequest {
   ) {}
 
   static of({ orderId, customerId, amountCents }: { orderId: string; customerId: string; amountCents: number }): PaymentRequest {
-    if (!Number.isInteger(amountCents) || amountCents <= 0 || amountCents > MAX_AMOUNT_CENTS) throw new InvalidPaymentAmountError(amountCents);
+    if (!Number.isInteger(amountCents) || amountCents <= 0 || amountCents > MAX_AMOUNT_CENTS)
+      throw new InvalidPaymentAmountError(amountCents);
     return new PaymentRequest(orderId, customerId, amountCents);
   }
 }

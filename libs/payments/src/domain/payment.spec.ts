@@ -23,7 +23,7 @@ describe('Payment', () => {
       });
     });
 
-    it('is DECLINED with the provider\'s reason when the provider declined it', () => {
+    it("is DECLINED with the provider's reason when the provider declined it", () => {
       const payment = declinedPayment();
       expect(payment.status).toBe('DECLINED');
       expect(payment.declineReason).toBe(DeclineReason.LIMIT_EXCEEDED);

@@ -7,7 +7,13 @@ import { ClosedOrderEntity } from './closed-order.entity.js';
 export class TypeOrmClosedOrderRepository implements ClosedOrderRepository {
   async close(tx: Transaction, orderId: string): Promise<void> {
     // Cancelling twice keeps the first tombstone.
-    await entityManagerOf(tx).createQueryBuilder().insert().into(ClosedOrderEntity).values({ orderId, closedAt: new Date() }).orIgnore().execute();
+    await entityManagerOf(tx)
+      .createQueryBuilder()
+      .insert()
+      .into(ClosedOrderEntity)
+      .values({ orderId, closedAt: new Date() })
+      .orIgnore()
+      .execute();
   }
 
   async isClosed(tx: Transaction, orderId: string): Promise<boolean> {

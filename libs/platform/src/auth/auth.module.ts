@@ -13,7 +13,11 @@ import { TokenService } from './token.service.js';
 @Module({
   imports: [PassportModule, ConfigModule.forFeature(platformConfig)],
   providers: [
-    { provide: TokenService, inject: [platformConfig.token], useFactory: (config: PlatformConfig) => new TokenService(resolveJwtKeys(config)) },
+    {
+      provide: TokenService,
+      inject: [platformConfig.token],
+      useFactory: (config: PlatformConfig) => new TokenService(resolveJwtKeys(config)),
+    },
     JwtStrategy,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },

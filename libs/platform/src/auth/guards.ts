@@ -36,6 +36,8 @@ export class RolesGuard implements CanActivate {
     if (!required?.length) return true;
     const user = context.switchToHttp().getRequest<{ user?: AuthenticatedUser }>().user;
     if (user && required.some((role) => user.roles.includes(role))) return true;
-    throw ProblemException.of(403, 'forbidden', `This action requires the role: ${required.join(' or ')}.`, { type: problemType('forbidden') });
+    throw ProblemException.of(403, 'forbidden', `This action requires the role: ${required.join(' or ')}.`, {
+      type: problemType('forbidden'),
+    });
   }
 }

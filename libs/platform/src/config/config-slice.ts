@@ -61,7 +61,8 @@ export class Configuration {
   ) {}
 
   get<T>(slice: ConfigSlice<T>): T {
-    if (!this.values.has(slice)) throw new Error(`The configuration slice "${slice.name}" was not loaded; import ConfigModule.forFeature(${slice.name}Config).`);
+    if (!this.values.has(slice))
+      throw new Error(`The configuration slice "${slice.name}" was not loaded; import ConfigModule.forFeature(${slice.name}Config).`);
     return this.values.get(slice) as T;
   }
 
@@ -110,7 +111,8 @@ function assertNoVariableOwnedTwice(slices: ReadonlyArray<ConfigSlice<unknown>>)
   for (const slice of slices) {
     for (const variable of Object.keys(slice.variables.shape)) {
       const owner = owners.get(variable);
-      if (owner && owner !== slice.name) throw new Error(`${variable} is declared by both the ${owner} and the ${slice.name} configuration`);
+      if (owner && owner !== slice.name)
+        throw new Error(`${variable} is declared by both the ${owner} and the ${slice.name} configuration`);
       owners.set(variable, slice.name);
     }
   }

@@ -22,7 +22,11 @@ export class ConfigModule {
   }
 
   static forFeature(...slices: Array<ConfigSlice<unknown>>): DynamicModule {
-    const providers: Provider[] = slices.map((slice) => ({ provide: slice.token, inject: [Configuration], useFactory: (configuration: Configuration) => configuration.get(slice) }));
+    const providers: Provider[] = slices.map((slice) => ({
+      provide: slice.token,
+      inject: [Configuration],
+      useFactory: (configuration: Configuration) => configuration.get(slice),
+    }));
     const feature: DynamicModule = { module: ConfigFeatureModule, providers, exports: slices.map((slice) => slice.token) };
     declaredSlices.set(feature, slices);
     return feature;
@@ -39,11 +43,15 @@ export function collectConfigSlices(root: ModuleLike): Array<ConfigSlice<unknown
   const visit = (node: ModuleLike | undefined): void => {
     if (!node || visited.has(node)) return;
     visited.add(node);
-    if (node instanceof Promise) throw new Error('collectConfigSlices cannot see into an async module; declare its slices on a synchronous module');
+    if (node instanceof Promise)
+      throw new Error('collectConfigSlices cannot see into an async module; declare its slices on a synchronous module');
     if ('forwardRef' in node) return visit(node.forwardRef() as ModuleLike);
     for (const slice of declaredSlices.get(node) ?? []) found.add(slice);
     const type = 'module' in node ? node.module : node;
-    const imports: ModuleLike[] = [...(('imports' in node && node.imports) || []), ...((Reflect.getMetadata('imports', type) as ModuleLike[] | undefined) ?? [])];
+    const imports: ModuleLike[] = [
+      ...(('imports' in node && node.imports) || []),
+      ...((Reflect.getMetadata('imports', type) as ModuleLike[] | undefined) ?? []),
+    ];
     imports.forEach(visit);
   };
   visit(root);

@@ -19,7 +19,13 @@ const problemsOf = (slices: Array<ConfigSlice<unknown>>, env: Record<string, str
 const ports = defineConfig({ name: 'ports', variables: { FRONT_PORT: variables.port().default(80) }, build: (raw) => raw.FRONT_PORT });
 const money = defineConfig({
   name: 'money',
-  variables: { LIMIT_CENTS: variables.wholeNumber(0, Number.MAX_SAFE_INTEGER, 'cents').default(5), PIN: z.string().regex(/^\d{4}$/, 'must be 4 digits').optional() },
+  variables: {
+    LIMIT_CENTS: variables.wholeNumber(0, Number.MAX_SAFE_INTEGER, 'cents').default(5),
+    PIN: z
+      .string()
+      .regex(/^\d{4}$/, 'must be 4 digits')
+      .optional(),
+  },
   secrets: ['PIN'],
   build: (raw) => raw.LIMIT_CENTS,
 });
@@ -30,20 +36,36 @@ describe('loadConfiguration', () => {
     expect(configuration.env).toBe('development');
     expect(configuration.get(ports)).toBe(80);
     expect(configuration.get(money)).toBe(5);
-    expect(configuration.get(platformConfig)).toMatchObject({ amqpUrl: undefined, amqpNamespace: 'shop', logLevel: 'info', jwt: { privateKey: undefined, publicKey: undefined } });
+    expect(configuration.get(platformConfig)).toMatchObject({
+      amqpUrl: undefined,
+      amqpNamespace: 'shop',
+      logLevel: 'info',
+      jwt: { privateKey: undefined, publicKey: undefined },
+    });
     expect(configuration.get(platformConfig).database).toEqual({ kind: 'pglite', dataDir: expect.stringMatching(/\/\.data$/) });
   });
 
   it('uses PostgreSQL when DATABASE_URL is set', () => {
-    expect(loadConfiguration([platformConfig], { DATABASE_URL: 'postgres://u@h:5432/db' }).get(platformConfig).database).toEqual({ kind: 'postgres', url: 'postgres://u@h:5432/db' });
+    expect(loadConfiguration([platformConfig], { DATABASE_URL: 'postgres://u@h:5432/db' }).get(platformConfig).database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u@h:5432/db',
+    });
   });
 
   it('keeps the embedded database in memory for DATA_DIR=:memory:', () => {
-    expect(loadConfiguration([platformConfig], { DATA_DIR: IN_MEMORY }).get(platformConfig).database).toEqual({ kind: 'pglite', dataDir: IN_MEMORY });
+    expect(loadConfiguration([platformConfig], { DATA_DIR: IN_MEMORY }).get(platformConfig).database).toEqual({
+      kind: 'pglite',
+      dataDir: IN_MEMORY,
+    });
   });
 
   it('reports every bad value of every slice at once, each with its variable and a clear reason', () => {
-    const problems = problemsOf([platformConfig, ports, money], { NODE_ENV: 'staging', FRONT_PORT: '70000', LIMIT_CENTS: '-1', AMQP_URL: 'http://x' });
+    const problems = problemsOf([platformConfig, ports, money], {
+      NODE_ENV: 'staging',
+      FRONT_PORT: '70000',
+      LIMIT_CENTS: '-1',
+      AMQP_URL: 'http://x',
+    });
     expect(problems).toEqual([
       'NODE_ENV: must be development, production, test (got "staging")',
       'AMQP_URL: must be a URL starting with amqp:// or amqps://',
@@ -54,7 +76,9 @@ describe('loadConfiguration', () => {
 
   it('never echoes a secret value in its message', () => {
     expect(problemsOf([money], { PIN: 'abcdef' })).toEqual(['PIN: must be 4 digits']);
-    expect(problemsOf([platformConfig], { AMQP_URL: 'http://user:secret@x' })).toEqual(['AMQP_URL: must be a URL starting with amqp:// or amqps://']);
+    expect(problemsOf([platformConfig], { AMQP_URL: 'http://user:secret@x' })).toEqual([
+      'AMQP_URL: must be a URL starting with amqp:// or amqps://',
+    ]);
   });
 
   it('refuses a bad DATABASE_URL and a non-PEM key', () => {
@@ -64,7 +88,9 @@ describe('loadConfiguration', () => {
 
   it('needs both JWT keys or neither', () => {
     const { privateKey } = generateRsaKeyPair();
-    expect(problemsOf([platformConfig], { JWT_PRIVATE_KEY: privateKey })).toEqual(['JWT_PRIVATE_KEY / JWT_PUBLIC_KEY: set both or neither']);
+    expect(problemsOf([platformConfig], { JWT_PRIVATE_KEY: privateKey })).toEqual([
+      'JWT_PRIVATE_KEY / JWT_PUBLIC_KEY: set both or neither',
+    ]);
   });
 
   it('refuses to start in production with generated keys', () => {
@@ -76,7 +102,11 @@ describe('loadConfiguration', () => {
 
   it('starts in production when the keys are given', () => {
     const keys = generateRsaKeyPair();
-    const configuration = loadConfiguration([platformConfig], { NODE_ENV: 'production', JWT_PRIVATE_KEY: keys.privateKey, JWT_PUBLIC_KEY: keys.publicKey });
+    const configuration = loadConfiguration([platformConfig], {
+      NODE_ENV: 'production',
+      JWT_PRIVATE_KEY: keys.privateKey,
+      JWT_PUBLIC_KEY: keys.publicKey,
+    });
     expect(configuration.env).toBe('production');
     expect(configuration.get(platformConfig).jwt).toEqual({ privateKey: keys.privateKey.trim(), publicKey: keys.publicKey.trim() });
   });
@@ -97,7 +127,10 @@ describe('collectConfigSlices', () => {
     class Leaf {}
     @Module({ imports: [Leaf, ConfigModule.forFeature(ports)] })
     class Middle {}
-    const root = { module: class Root {}, imports: [Middle, { module: class Dynamic {}, imports: [Leaf, ConfigModule.forFeature(platformConfig)] }] };
+    const root = {
+      module: class Root {},
+      imports: [Middle, { module: class Dynamic {}, imports: [Leaf, ConfigModule.forFeature(platformConfig)] }],
+    };
     expect(new Set(collectConfigSlices(root))).toEqual(new Set([money, ports, platformConfig]));
   });
 });

@@ -40,7 +40,8 @@ export const platformConfig = defineConfig({
   secrets: ['JWT_PRIVATE_KEY', 'JWT_PUBLIC_KEY', 'DATABASE_URL', 'AMQP_URL'],
   check: (raw, { env }) => {
     const problems: string[] = [];
-    if (Boolean(raw.JWT_PRIVATE_KEY) !== Boolean(raw.JWT_PUBLIC_KEY)) problems.push('JWT_PRIVATE_KEY / JWT_PUBLIC_KEY: set both or neither');
+    if (Boolean(raw.JWT_PRIVATE_KEY) !== Boolean(raw.JWT_PUBLIC_KEY))
+      problems.push('JWT_PRIVATE_KEY / JWT_PUBLIC_KEY: set both or neither');
     if (env === 'production') {
       for (const name of ['JWT_PRIVATE_KEY', 'JWT_PUBLIC_KEY'] as const) if (!raw[name]) problems.push(requiredInProduction(name));
     }

@@ -13,7 +13,11 @@ export const variables = {
   wholeNumber: (min: number, max: number, unit = '') => {
     const what = unit ? `a whole number of ${unit}` : 'a whole number';
     const range = max === Number.MAX_SAFE_INTEGER ? `must not be below ${min}` : `must be between ${min} and ${max}`;
-    return z.coerce.number({ error: `must be ${what}` }).int(`must be ${what}`).min(min, range).max(max, range);
+    return z.coerce
+      .number({ error: `must be ${what}` })
+      .int(`must be ${what}`)
+      .min(min, range)
+      .max(max, range);
   },
 
   /** Trimmed; an empty value counts as unset. */
@@ -30,19 +34,23 @@ export const variables = {
     }),
 
   url: (protocols: string[]) =>
-    variables
-      .optionalText()
-      .refine((value) => value === undefined || protocols.some((protocol) => value.startsWith(`${protocol}://`)), {
-        message: `must be a URL starting with ${protocols.map((protocol) => `${protocol}://`).join(' or ')}`,
-      }),
+    variables.optionalText().refine((value) => value === undefined || protocols.some((protocol) => value.startsWith(`${protocol}://`)), {
+      message: `must be a URL starting with ${protocols.map((protocol) => `${protocol}://`).join(' or ')}`,
+    }),
 
-  oneOf: <const Values extends readonly [string, ...string[]]>(values: Values) => z.enum(values, { error: `must be one of ${values.join(', ')}` }),
+  oneOf: <const Values extends readonly [string, ...string[]]>(values: Values) =>
+    z.enum(values, { error: `must be one of ${values.join(', ')}` }),
 
   /** A comma-separated list of names from `allowed` (empty when unset). */
   listOf: <const Values extends readonly [string, ...string[]]>(allowed: Values) =>
     z
       .string()
       .optional()
-      .transform((value) => (value ?? '').split(',').map((item) => item.trim()).filter(Boolean))
+      .transform((value) =>
+        (value ?? '')
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.enum(allowed, { error: `must be a comma-separated list of ${allowed.join(', ')}` }))),
 };

@@ -105,7 +105,9 @@ describe.each(backends)('DatabaseConnector on $name', ({ setUp }) => {
       throw new Error('abort');
     });
     const succeeding = Promise.all(
-      Array.from({ length: 5 }, (_, i) => dataSource.transaction((manager) => manager.query('INSERT INTO alpha.items (name) VALUES ($1)', [`kept ${i}`]))),
+      Array.from({ length: 5 }, (_, i) =>
+        dataSource.transaction((manager) => manager.query('INSERT INTO alpha.items (name) VALUES ($1)', [`kept ${i}`])),
+      ),
     );
     await expect(failing).rejects.toThrow('abort');
     await succeeding;
@@ -116,7 +118,12 @@ describe.each(backends)('DatabaseConnector on $name', ({ setUp }) => {
   it('reports the rows an UPDATE changed, as conditional updates rely on it', async () => {
     const dataSource = await connector.open(alpha);
     await dataSource.query("INSERT INTO alpha.items (name) VALUES ('x'), ('x'), ('y')");
-    const result = await dataSource.createQueryBuilder().update('alpha.items').set({ name: 'z' }).where('name = :name', { name: 'x' }).execute();
+    const result = await dataSource
+      .createQueryBuilder()
+      .update('alpha.items')
+      .set({ name: 'z' })
+      .where('name = :name', { name: 'x' })
+      .execute();
     expect(result.affected).toBe(2);
   });
 
@@ -149,7 +156,10 @@ describe('DatabaseConnector on PGlite on disk', () => {
 describe('DatabaseConnector on PostgreSQL, two instances starting together', () => {
   it('migrates a schema once while both open it at the same time', async () => {
     const database = await createTestDatabase('migrate_race');
-    const instances = [new DatabaseConnector({ kind: 'postgres', url: database.url }), new DatabaseConnector({ kind: 'postgres', url: database.url })];
+    const instances = [
+      new DatabaseConnector({ kind: 'postgres', url: database.url }),
+      new DatabaseConnector({ kind: 'postgres', url: database.url }),
+    ];
     try {
       await Promise.all(instances.map((instance) => instance.open(alpha)));
       expect(await appliedMigrations(instances[0]!, 'alpha')).toEqual(['CreateAlphaItems1700000000001']);

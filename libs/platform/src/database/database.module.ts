@@ -10,7 +10,13 @@ export const dataSourceToken = (schema: string): string => `DataSource:${schema}
 @Global()
 @Module({
   imports: [ConfigModule.forFeature(platformConfig)],
-  providers: [{ provide: DatabaseConnector, inject: [platformConfig.token], useFactory: (config: PlatformConfig) => new DatabaseConnector(config.database) }],
+  providers: [
+    {
+      provide: DatabaseConnector,
+      inject: [platformConfig.token],
+      useFactory: (config: PlatformConfig) => new DatabaseConnector(config.database),
+    },
+  ],
   exports: [DatabaseConnector],
 })
 export class DatabaseModule implements OnApplicationShutdown {

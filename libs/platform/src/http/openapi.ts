@@ -70,7 +70,8 @@ function describeErrorsAsProblems(document: OpenAPIObject): void {
   for (const item of Object.values(document.paths)) {
     for (const operation of Object.values(item) as Array<{ responses?: Record<string, { content?: unknown }> }>) {
       for (const [status, response] of Object.entries(operation.responses ?? {})) {
-        if (Number(status) >= 400) response.content = { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } };
+        if (Number(status) >= 400)
+          response.content = { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } };
       }
     }
   }

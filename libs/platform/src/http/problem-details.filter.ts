@@ -10,7 +10,10 @@ interface BodyParserError {
 }
 
 const isBodyParserError = (error: unknown): error is BodyParserError =>
-  typeof error === 'object' && error !== null && typeof (error as BodyParserError).type === 'string' && typeof (error as BodyParserError).status === 'number';
+  typeof error === 'object' &&
+  error !== null &&
+  typeof (error as BodyParserError).type === 'string' &&
+  typeof (error as BodyParserError).status === 'number';
 
 /**
  * Answers every failure as application/problem+json (RFC 9457): a ProblemException as it is, a
@@ -40,7 +43,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const bodyError = exception instanceof HttpException ? exception.cause : exception;
     if (isBodyParserError(bodyError)) return { body: this.fromBodyParser(bodyError), headers: {} };
     if (exception instanceof HttpException) return { body: this.fromHttpException(exception, request), headers: {} };
-    return { body: problem(HttpStatus.INTERNAL_SERVER_ERROR, 'An unexpected error occurred.', { type: problemType('internal-error') }), headers: {} };
+    return {
+      body: problem(HttpStatus.INTERNAL_SERVER_ERROR, 'An unexpected error occurred.', { type: problemType('internal-error') }),
+      headers: {},
+    };
   }
 
   private fromBodyParser(error: BodyParserError): ProblemDetails {
@@ -59,7 +65,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private fromHttpException(exception: HttpException, request: Request): ProblemDetails {
     const status = exception.getStatus();
     if (status === HttpStatus.NOT_FOUND && isRouteNotFound(exception)) {
-      return problem(404, `No route matches ${request.method} ${request.originalUrl.split('?')[0]}.`, { type: problemType('route-not-found') });
+      return problem(404, `No route matches ${request.method} ${request.originalUrl.split('?')[0]}.`, {
+        type: problemType('route-not-found'),
+      });
     }
     // Nest's own exceptions carry { message } objects; keep only their human-readable text.
     const response = exception.getResponse();

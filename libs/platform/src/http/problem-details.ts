@@ -35,7 +35,13 @@ export class ProblemException extends HttpException {
     super(problem, problem.status);
   }
 
-  static of(status: number, slug: string, detail: string, extra: Partial<ProblemDetails> = {}, headers?: Record<string, string>): ProblemException {
+  static of(
+    status: number,
+    slug: string,
+    detail: string,
+    extra: Partial<ProblemDetails> = {},
+    headers?: Record<string, string>,
+  ): ProblemException {
     return new ProblemException(problem(status, detail, { type: problemType(slug), ...extra }), headers);
   }
 }

@@ -86,7 +86,11 @@ export class BoundedContextModule {
         },
         ContextMessaging,
         RelayLifecycle,
-        { provide: `ProblemMapper:${name}`, inject: [ProblemCatalog], useFactory: (catalog: ProblemCatalog) => problems && catalog.register(problems) },
+        {
+          provide: `ProblemMapper:${name}`,
+          inject: [ProblemCatalog],
+          useFactory: (catalog: ProblemCatalog) => problems && catalog.register(problems),
+        },
       ],
       exports: [UnitOfWork, ContextMessaging, OutboxRelay, dataSource],
     };

@@ -43,7 +43,13 @@ export class InProcessTransport implements MessageTransport {
   private async handle(subscription: Subscription, envelope: MessageEnvelope, type: string): Promise<void> {
     const started = performance.now();
     const settle = (outcome: 'handled' | 'duplicate' | 'failed') =>
-      this.observers.notify({ context: subscription.queue, messageId: envelope.messageId, type, outcome, durationMs: performance.now() - started });
+      this.observers.notify({
+        context: subscription.queue,
+        messageId: envelope.messageId,
+        type,
+        outcome,
+        durationMs: performance.now() - started,
+      });
     try {
       settle(await subscription.handle(envelope));
     } catch (error) {

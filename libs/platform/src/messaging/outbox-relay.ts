@@ -26,7 +26,12 @@ export interface RelayOptions {
   maxAttempts: number;
 }
 
-export const DEFAULT_RELAY_OPTIONS: RelayOptions = { batchSize: 100, pollIntervalMs: 1000, claimLeaseMs: 15_000, maxAttempts: MAX_ATTEMPTS };
+export const DEFAULT_RELAY_OPTIONS: RelayOptions = {
+  batchSize: 100,
+  pollIntervalMs: 1000,
+  claimLeaseMs: 15_000,
+  maxAttempts: MAX_ATTEMPTS,
+};
 
 /**
  * Moves committed outbox rows of one context to the transport. Rows are claimed with
@@ -90,7 +95,13 @@ export class OutboxRelay {
 
   /** Publishes until nothing is due. Exposed for tests and shutdown. */
   async drain(): Promise<number> {
-    if (!(await this.transport.ready().then(() => true, () => false))) return 0; // the broker is away: the outbox keeps it all
+    if (
+      !(await this.transport.ready().then(
+        () => true,
+        () => false,
+      ))
+    )
+      return 0; // the broker is away: the outbox keeps it all
     let total = 0;
     for (;;) {
       const rows = await this.claim();
@@ -122,7 +133,9 @@ export class OutboxRelay {
     const outcomes = await this.transport.publish(rows.map(toEnvelope));
     const published = rows.filter((_, i) => outcomes[i] === null).map((row) => row.id);
     if (published.length > 0) {
-      await this.dataSource.query(`UPDATE "${this.schema}".outbox SET published_at = now(), last_error = NULL WHERE id = ANY($1::uuid[])`, [published]);
+      await this.dataSource.query(`UPDATE "${this.schema}".outbox SET published_at = now(), last_error = NULL WHERE id = ANY($1::uuid[])`, [
+        published,
+      ]);
     }
     await Promise.all(rows.flatMap((row, i) => (outcomes[i] ? [this.fail(row, outcomes[i])] : [])));
     return published.length;

@@ -47,7 +47,11 @@ describe('transactional outbox and inbox (PostgreSQL)', () => {
     database = await createTestDatabase('outbox');
     connector = new DatabaseConnector({ kind: 'postgres', url: database.url });
     producerSource = await connector.open({ schema: 'producer', entities: [], migrations: [outboxInboxMigration('producer')] });
-    consumerSource = await connector.open({ schema: 'consumer', entities: [], migrations: [outboxInboxMigration('consumer'), CreateEffects1763700000001] });
+    consumerSource = await connector.open({
+      schema: 'consumer',
+      entities: [],
+      migrations: [outboxInboxMigration('consumer'), CreateEffects1763700000001],
+    });
   });
   afterAll(async () => {
     await connector.close();
@@ -151,7 +155,9 @@ describe('transactional outbox and inbox (PostgreSQL)', () => {
       expect(await transport.publish([envelope])).toEqual([null]);
 
       const afterDeploy = new InProcessTransport();
-      await afterDeploy.subscribe(inboxSubscription(new UnitOfWork('consumer', consumerSource, () => undefined), [new RenamedThingCounter()]));
+      await afterDeploy.subscribe(
+        inboxSubscription(new UnitOfWork('consumer', consumerSource, () => undefined), [new RenamedThingCounter()]),
+      );
       expect(await afterDeploy.publish([envelope])).toEqual([null]);
       expect(await effects()).toEqual([11]);
       expect(await consumerSource.query('SELECT handler FROM consumer.inbox')).toEqual([{ handler: 'consumer.count-things' }]);
@@ -159,9 +165,15 @@ describe('transactional outbox and inbox (PostgreSQL)', () => {
 
     it('keeps a message handled under a former key handled once the rename migration ran', async () => {
       const envelope = envelopeOf(12);
-      await consumerSource.query("INSERT INTO consumer.inbox (message_id, handler) VALUES ($1, 'ThingCounter.count')", [envelope.messageId]);
+      await consumerSource.query("INSERT INTO consumer.inbox (message_id, handler) VALUES ($1, 'ThingCounter.count')", [
+        envelope.messageId,
+      ]);
       const rename = inboxHandlerRenames('consumer', 'RenameThingHandlers1763700000002', { 'ThingCounter.count': 'consumer.count-things' });
-      await connector.open({ schema: 'consumer', entities: [], migrations: [outboxInboxMigration('consumer'), CreateEffects1763700000001, rename] });
+      await connector.open({
+        schema: 'consumer',
+        entities: [],
+        migrations: [outboxInboxMigration('consumer'), CreateEffects1763700000001, rename],
+      });
 
       const { transport } = await wire();
       expect(await transport.publish([envelope])).toEqual([null]);

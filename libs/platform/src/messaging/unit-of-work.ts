@@ -80,7 +80,15 @@ export class UnitOfWork {
     await manager.query(
       `INSERT INTO "${this.schema}".outbox (id, type, version, payload, correlation_id, causation_id, occurred_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [envelope.messageId, envelope.type, envelope.version, JSON.stringify(envelope.payload), envelope.correlationId, envelope.causationId, envelope.occurredAt],
+      [
+        envelope.messageId,
+        envelope.type,
+        envelope.version,
+        JSON.stringify(envelope.payload),
+        envelope.correlationId,
+        envelope.causationId,
+        envelope.occurredAt,
+      ],
     );
   }
 }

@@ -70,7 +70,11 @@ export class StranglerAdminController {
   @ApiOkResponse({ type: RouteResponseDto })
   @ApiNotFoundResponse({ description: 'no strangleable context of that name' })
   @ApiConflictResponse({ description: 'the mode needs a broker or a live service, and there is none' })
-  async change(@Param('context') context: string, @Body() body: ChangeRouteRequestDto, @CurrentUser() user: AuthenticatedUser): Promise<Route> {
+  async change(
+    @Param('context') context: string,
+    @Body() body: ChangeRouteRequestDto,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<Route> {
     const descriptor = this.contexts.get(context);
     if (!descriptor) throw ProblemException.of(404, 'not-found', `No strangleable context named ${context}.`);
     const percent = percentFor(body);
@@ -80,15 +84,23 @@ export class StranglerAdminController {
 
   @Get('shadow')
   @ApiOperation({ summary: 'Count the shadow comparisons' })
-  @ApiOkResponse({ description: 'shadow comparisons so far on this instance: { context: { route: { matches, mismatches, unavailable } } }' })
+  @ApiOkResponse({
+    description: 'shadow comparisons so far on this instance: { context: { route: { matches, mismatches, unavailable } } }',
+  })
   shadowCounts(): Record<string, Record<string, ShadowCounts>> {
     return this.shadow.snapshot();
   }
 
   private async assertServiceCanServe(context: string, service: string): Promise<void> {
     const remote = this.remotes.for(context);
-    if (!remote) throw ProblemException.of(409, 'broker-not-configured', `Serving ${context} from ${service} needs a message broker; AMQP_URL is not set.`);
-    if (!(await remote.isLive())) throw ProblemException.of(409, 'service-not-live', `No live ${service} instance answered; start it before routing ${context} to it.`);
+    if (!remote)
+      throw ProblemException.of(
+        409,
+        'broker-not-configured',
+        `Serving ${context} from ${service} needs a message broker; AMQP_URL is not set.`,
+      );
+    if (!(await remote.isLive()))
+      throw ProblemException.of(409, 'service-not-live', `No live ${service} instance answered; start it before routing ${context} to it.`);
   }
 }
 
@@ -98,7 +110,9 @@ function percentFor({ mode, percent }: ChangeRouteRequestDto): number {
     return percent;
   }
   if (percent !== undefined && percent !== defaultPercent(mode)) {
-    throw validationProblem([{ field: 'percent', message: `percent is ${defaultPercent(mode)} for ${mode}; it can only be chosen for canary` }]);
+    throw validationProblem([
+      { field: 'percent', message: `percent is ${defaultPercent(mode)} for ${mode}; it can only be chosen for canary` },
+    ]);
   }
   return defaultPercent(mode);
 }

@@ -36,7 +36,10 @@ export class RemoteService {
     private readonly timeoutMs: number,
     readonly cooldownMs: number,
   ) {
-    this.breaker = circuitBreaker(handleType(RpcUnavailableError), { halfOpenAfter: cooldownMs, breaker: new ConsecutiveBreaker(FAILURES_TO_OPEN) });
+    this.breaker = circuitBreaker(handleType(RpcUnavailableError), {
+      halfOpenAfter: cooldownMs,
+      breaker: new ConsecutiveBreaker(FAILURES_TO_OPEN),
+    });
   }
 
   async call(message: RemoteMessage, headers: RpcHeaders): Promise<RemoteReply> {

@@ -47,10 +47,14 @@ export class StranglerEndpoint {
       try {
         // Who is asking is settled before anything else, so an unauthenticated caller learns nothing, not even which routes exist.
         const caller = this.verifiedCaller(request.headers.authorization);
-        const decoded = this.contexts.fromRemote(context.context, { route: request.route, payload: request.payload as Record<string, unknown> });
+        const decoded = this.contexts.fromRemote(context.context, {
+          route: request.route,
+          payload: request.payload as Record<string, unknown>,
+        });
         if (!decoded) throw ProblemException.of(400, 'unknown-route', `${context.context} has no route ${request.route}.`);
         decoded.message.caller = caller;
-        const value = decoded.kind === 'command' ? await this.commands.execute(decoded.message) : await this.queries.execute(decoded.message);
+        const value =
+          decoded.kind === 'command' ? await this.commands.execute(decoded.message) : await this.queries.execute(decoded.message);
         return { ok: true, value };
       } catch (error) {
         return this.toReply(error);
@@ -64,7 +68,13 @@ export class StranglerEndpoint {
       if (!token) throw new InvalidTokenError('no bearer token was forwarded');
       return this.tokens.verify(token);
     } catch (error) {
-      throw ProblemException.of(401, 'unauthorized', `The forwarded token was refused: ${(error as Error).message}.`, {}, { 'WWW-Authenticate': 'Bearer' });
+      throw ProblemException.of(
+        401,
+        'unauthorized',
+        `The forwarded token was refused: ${(error as Error).message}.`,
+        {},
+        { 'WWW-Authenticate': 'Bearer' },
+      );
     }
   }
 

@@ -47,7 +47,10 @@ export class RouteTable {
       );
     }
     await this.refresh();
-    this.timer = setInterval(() => void this.refresh().catch((error) => this.logger.warn({ err: error }, 'route refresh failed')), ROUTE_REFRESH_MS);
+    this.timer = setInterval(
+      () => void this.refresh().catch((error) => this.logger.warn({ err: error }, 'route refresh failed')),
+      ROUTE_REFRESH_MS,
+    );
     this.timer.unref();
   }
 
@@ -90,5 +93,11 @@ export class RouteTable {
 }
 
 function toRoute(row: RouteRow): Route {
-  return { context: row.context, mode: row.mode, percent: row.percent, updatedAt: new Date(row.updated_at).toISOString(), updatedBy: row.updated_by };
+  return {
+    context: row.context,
+    mode: row.mode,
+    percent: row.percent,
+    updatedAt: new Date(row.updated_at).toISOString(),
+    updatedBy: row.updated_by,
+  };
 }

@@ -57,11 +57,15 @@ describe('routed messages on the wire', () => {
 
   it('refuse a malformed name, a name of another context, a name used twice and a class under two names', () => {
     expect(() => new StrangleableContexts().register(probe({ commands: { PlaceThing } }))).toThrow('must read probe.<Message>.v<version>');
-    expect(() => new StrangleableContexts().register(probe({ commands: { 'other.PlaceThing.v1': PlaceThing } }))).toThrow('must read probe.<Message>.v<version>');
-    expect(() => new StrangleableContexts().register(probe({ queries: { 'probe.PlaceThing.v1': GetThing } }))).toThrow('"probe.PlaceThing.v1" is used twice');
-    expect(() => new StrangleableContexts().register(probe({ queries: { 'probe.GetThing.v1': GetThing, 'probe.GetThing.v2': GetThing } }))).toThrow(
-      'GetThing is routed under two names: probe.GetThing.v1 and probe.GetThing.v2',
+    expect(() => new StrangleableContexts().register(probe({ commands: { 'other.PlaceThing.v1': PlaceThing } }))).toThrow(
+      'must read probe.<Message>.v<version>',
     );
+    expect(() => new StrangleableContexts().register(probe({ queries: { 'probe.PlaceThing.v1': GetThing } }))).toThrow(
+      '"probe.PlaceThing.v1" is used twice',
+    );
+    expect(() =>
+      new StrangleableContexts().register(probe({ queries: { 'probe.GetThing.v1': GetThing, 'probe.GetThing.v2': GetThing } })),
+    ).toThrow('GetThing is routed under two names: probe.GetThing.v1 and probe.GetThing.v2');
   });
 
   it('refuses to send a message no context declared', () => {

@@ -47,7 +47,12 @@ export class ShadowComparer {
     }
     counts.mismatches += 1;
     this.logger.warn(
-      { context: input.context, route: input.route, requestId: RequestContext.requestId(), differences: differences.slice(0, MAX_DIFFERENCES_LOGGED) },
+      {
+        context: input.context,
+        route: input.route,
+        requestId: RequestContext.requestId(),
+        differences: differences.slice(0, MAX_DIFFERENCES_LOGGED),
+      },
       'shadow read mismatch between monolith and service',
     );
     return 'mismatch';
@@ -55,7 +60,9 @@ export class ShadowComparer {
 
   /** `{ context: { route: counts } }` */
   snapshot(): Record<string, Record<string, ShadowCounts>> {
-    return Object.fromEntries([...this.counts].map(([context, routes]) => [context, Object.fromEntries([...routes].map(([route, c]) => [route, { ...c }]))]));
+    return Object.fromEntries(
+      [...this.counts].map(([context, routes]) => [context, Object.fromEntries([...routes].map(([route, c]) => [route, { ...c }]))]),
+    );
   }
 
   private countsFor(context: string, route: string): ShadowCounts {
@@ -83,10 +90,19 @@ export function normalise(value: unknown, ignore: string[]): unknown {
 /** Paths where two JSON values differ, as `path: monolith ≠ service`. */
 export function differencesBetween(monolith: unknown, service: unknown, path = '$'): string[] {
   if (Object.is(monolith, service)) return [];
-  const bothObjects = monolith && service && typeof monolith === 'object' && typeof service === 'object' && Array.isArray(monolith) === Array.isArray(service);
+  const bothObjects =
+    monolith &&
+    service &&
+    typeof monolith === 'object' &&
+    typeof service === 'object' &&
+    Array.isArray(monolith) === Array.isArray(service);
   if (!bothObjects) return [`${path}: ${JSON.stringify(monolith)} ≠ ${JSON.stringify(service)}`];
   const keys = new Set([...Object.keys(monolith as object), ...Object.keys(service as object)]);
   return [...keys].flatMap((key) =>
-    differencesBetween((monolith as Record<string, unknown>)[key], (service as Record<string, unknown>)[key], Array.isArray(monolith) ? `${path}[${key}]` : `${path}.${key}`),
+    differencesBetween(
+      (monolith as Record<string, unknown>)[key],
+      (service as Record<string, unknown>)[key],
+      Array.isArray(monolith) ? `${path}[${key}]` : `${path}.${key}`,
+    ),
   );
 }

@@ -23,7 +23,13 @@ export class CreateProductRequestDto {
   @Matches(NAME_PATTERN, { message: NAME_MESSAGE })
   name: string;
 
-  @ApiProperty({ type: 'integer', description: 'Price in integer cents.', example: 8999, minimum: PRODUCT_LIMITS.minPriceCents, maximum: PRODUCT_LIMITS.maxPriceCents })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Price in integer cents.',
+    example: 8999,
+    minimum: PRODUCT_LIMITS.minPriceCents,
+    maximum: PRODUCT_LIMITS.maxPriceCents,
+  })
   @IsInt()
   @Min(PRODUCT_LIMITS.minPriceCents)
   @Max(PRODUCT_LIMITS.maxPriceCents)

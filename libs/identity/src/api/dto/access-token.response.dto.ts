@@ -12,6 +12,10 @@ export class AccessTokenResponseDto {
   expiresIn: number;
 
   static from(token: AccessToken): AccessTokenResponseDto {
-    return Object.assign(new AccessTokenResponseDto(), { accessToken: token.accessToken, tokenType: token.tokenType, expiresIn: token.expiresIn });
+    return Object.assign(new AccessTokenResponseDto(), {
+      accessToken: token.accessToken,
+      tokenType: token.tokenType,
+      expiresIn: token.expiresIn,
+    });
   }
 }

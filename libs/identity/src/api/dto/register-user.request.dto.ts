@@ -5,19 +5,34 @@ import { PasswordPolicy } from '../../domain/password-policy.js';
 import { DISPLAY_NAME_MAX_LENGTH } from '../../domain/user.js';
 
 export class RegisterUserRequestDto {
-  @ApiProperty({ format: 'email', maxLength: EmailAddress.MAX_LENGTH, example: 'ann@example.com', description: 'Compared case-insensitively.' })
+  @ApiProperty({
+    format: 'email',
+    maxLength: EmailAddress.MAX_LENGTH,
+    example: 'ann@example.com',
+    description: 'Compared case-insensitively.',
+  })
   @IsString()
   @MaxLength(EmailAddress.MAX_LENGTH)
   @IsEmail()
   email: string;
 
-  @ApiProperty({ minLength: PasswordPolicy.MIN_LENGTH, maxLength: PasswordPolicy.MAX_LENGTH, example: 'correct horse battery', writeOnly: true })
+  @ApiProperty({
+    minLength: PasswordPolicy.MIN_LENGTH,
+    maxLength: PasswordPolicy.MAX_LENGTH,
+    example: 'correct horse battery',
+    writeOnly: true,
+  })
   @IsString()
   @MinLength(PasswordPolicy.MIN_LENGTH)
   @MaxLength(PasswordPolicy.MAX_LENGTH)
   password: string;
 
-  @ApiPropertyOptional({ minLength: 1, maxLength: DISPLAY_NAME_MAX_LENGTH, example: 'Ann', description: 'Defaults to the part of the email before the @.' })
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: DISPLAY_NAME_MAX_LENGTH,
+    example: 'Ann',
+    description: 'Defaults to the part of the email before the @.',
+  })
   // Absent is fine; null is not (it is not a name).
   @ValidateIf((_dto: unknown, value: unknown) => value !== undefined)
   @IsString()

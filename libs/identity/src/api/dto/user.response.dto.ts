@@ -15,6 +15,11 @@ export class UserResponseDto {
   roles: string[];
 
   static from(profile: UserProfile): UserResponseDto {
-    return Object.assign(new UserResponseDto(), { id: profile.id, email: profile.email, displayName: profile.displayName, roles: profile.roles });
+    return Object.assign(new UserResponseDto(), {
+      id: profile.id,
+      email: profile.email,
+      displayName: profile.displayName,
+      roles: profile.roles,
+    });
   }
 }

@@ -16,7 +16,12 @@ export class OrderItemRequestDto {
 }
 
 export class PlaceOrderRequestDto {
-  @ApiProperty({ type: [OrderItemRequestDto], minItems: ORDER_LIMITS.minLines, maxItems: ORDER_LIMITS.maxLines, description: 'productIds must be distinct' })
+  @ApiProperty({
+    type: [OrderItemRequestDto],
+    minItems: ORDER_LIMITS.minLines,
+    maxItems: ORDER_LIMITS.maxLines,
+    description: 'productIds must be distinct',
+  })
   @IsArray()
   @ArrayMinSize(ORDER_LIMITS.minLines)
   @ArrayMaxSize(ORDER_LIMITS.maxLines)

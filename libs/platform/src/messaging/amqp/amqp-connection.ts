@@ -2,7 +2,6 @@ import { Logger } from '@nestjs/common';
 import { TransportUnavailableError } from '../message-transport.js';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type Options, type RecoveringChannelModel } from 'amqplib';
 
-
 /** Runs on every (re)connection with the fresh connection: declare topology, open channels, consume. */
 export type ConnectionSetup = (connection: ChannelModel) => Promise<void>;
 
@@ -29,7 +28,12 @@ export class AmqpConnection {
   async start(): Promise<void> {
     this.recovering = await amqp.connect(this.url, {
       noDelay: true,
-      recovery: { waitForConnect: false, initialDelay: 100, maxDelay: 5000, setup: (connection: ChannelModel) => this.onConnected(connection) },
+      recovery: {
+        waitForConnect: false,
+        initialDelay: 100,
+        maxDelay: 5000,
+        setup: (connection: ChannelModel) => this.onConnected(connection),
+      },
     });
     this.recovering.on('disconnect', (error: Error) => {
       this.current = undefined;

@@ -41,7 +41,10 @@ export function fromAmqpMessage(message: ConsumeMessage): MessageEnvelope {
   } catch {
     throw new MalformedMessageError('the body is not JSON');
   }
-  const occurredAt = typeof headers[HEADERS.occurredAt] === 'string' ? headers[HEADERS.occurredAt] : new Date((properties.timestamp ?? 0) * 1000).toISOString();
+  const occurredAt =
+    typeof headers[HEADERS.occurredAt] === 'string'
+      ? headers[HEADERS.occurredAt]
+      : new Date((properties.timestamp ?? 0) * 1000).toISOString();
   return {
     messageId: properties.messageId,
     type: properties.type,

@@ -2,7 +2,14 @@ import { Logger } from '@nestjs/common';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { MessageEnvelope } from '@shop/contracts';
 import { routingKeyOf } from '@shop/contracts';
-import { DeliveryObservers, TransportUnavailableError, type Delivery, type DeliveryListener, type MessageTransport, type Subscription } from '../message-transport.js';
+import {
+  DeliveryObservers,
+  TransportUnavailableError,
+  type Delivery,
+  type DeliveryListener,
+  type MessageTransport,
+  type Subscription,
+} from '../message-transport.js';
 import { RETRY_DELAYS_MS, retryDelayMs } from '../retry-policy.js';
 import type { AmqpConnection } from './amqp-connection.js';
 import { fromAmqpMessage, MalformedMessageError, toAmqpMessage } from './amqp-envelope.js';
@@ -116,7 +123,12 @@ export class AmqpTransport implements MessageTransport {
   }
 
   /** Re-publishes the failed delivery to wait (or to die) before acking it, so it is never lost. */
-  private async retryOrDeadLetter(channel: Channel, context: string, message: ConsumeMessage, error: Error): Promise<'failed' | 'dead-lettered'> {
+  private async retryOrDeadLetter(
+    channel: Channel,
+    context: string,
+    message: ConsumeMessage,
+    error: Error,
+  ): Promise<'failed' | 'dead-lettered'> {
     // The attempt this delivery was; a retried copy carries the number of the next one.
     const attempts = Number(message.properties.headers?.[HEADERS.attempts] ?? 1);
     const delay = error instanceof MalformedMessageError ? undefined : retryDelayMs(attempts, this.options.retryDelaysMs);
@@ -130,8 +142,14 @@ export class AmqpTransport implements MessageTransport {
         await this.connection.publish(this.names.deadLetterExchange(context), '', message.content, withHeaders(attempts));
         this.logger.error({ err: error, messageId: message.properties.messageId, attempts }, 'message dead-lettered');
       } else {
-        await this.connection.publish('', this.names.retryQueue(context), message.content, { ...withHeaders(attempts + 1), expiration: String(delay) });
-        this.logger.warn({ err: error, messageId: message.properties.messageId, attempts, retryInMs: delay }, 'message handling failed; will retry');
+        await this.connection.publish('', this.names.retryQueue(context), message.content, {
+          ...withHeaders(attempts + 1),
+          expiration: String(delay),
+        });
+        this.logger.warn(
+          { err: error, messageId: message.properties.messageId, attempts, retryInMs: delay },
+          'message handling failed; will retry',
+        );
       }
       channel.ack(message);
       return delay === undefined ? 'dead-lettered' : 'failed';

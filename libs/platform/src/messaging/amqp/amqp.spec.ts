@@ -70,7 +70,11 @@ describe('RabbitMQ transport against the real broker', () => {
     database = await createTestDatabase('amqp');
     connector = new DatabaseConnector({ kind: 'postgres', url: database.url });
     producerSource = await connector.open({ schema: 'producer', entities: [], migrations: [outboxInboxMigration('producer')] });
-    consumerSource = await connector.open({ schema: 'consumer', entities: [], migrations: [outboxInboxMigration('consumer'), CreateEffects1763700000001] });
+    consumerSource = await connector.open({
+      schema: 'consumer',
+      entities: [],
+      migrations: [outboxInboxMigration('consumer'), CreateEffects1763700000001],
+    });
 
     const broker = new URL(TEST_AMQP_URL);
     proxy = await TcpProxy.start({ host: broker.hostname, port: Number(broker.port || 5672) });
@@ -98,7 +102,8 @@ describe('RabbitMQ transport against the real broker', () => {
     await consumerSource.query('TRUNCATE consumer.effects, consumer.inbox');
   });
 
-  const effects = async (): Promise<number[]> => (await consumerSource.query('SELECT n FROM consumer.effects ORDER BY n')).map((row: { n: number }) => row.n);
+  const effects = async (): Promise<number[]> =>
+    (await consumerSource.query('SELECT n FROM consumer.effects ORDER BY n')).map((row: { n: number }) => row.n);
 
   it('carries an event from the outbox to the consumer', async () => {
     const relay = new OutboxRelay('producer', producerSource, transport, DEFAULT_RELAY_OPTIONS);
@@ -148,7 +153,11 @@ describe('RabbitMQ transport against the real broker', () => {
     try {
       const channel = await inspector.createChannel();
       let dead: amqp.GetMessage | false = false;
-      await waitFor(async () => (dead = await channel.get(names.deadLetterQueue('consumer'), { noAck: true })) !== false, 5000, 'dead letter');
+      await waitFor(
+        async () => (dead = await channel.get(names.deadLetterQueue('consumer'), { noAck: true })) !== false,
+        5000,
+        'dead letter',
+      );
       const message = dead as unknown as amqp.GetMessage;
       expect(message.properties.messageId).toBe(envelope.messageId);
       expect(message.properties.headers?.[HEADERS.attempts]).toBe(3);
@@ -186,7 +195,13 @@ describe('RabbitMQ transport against the real broker', () => {
       const client = new RpcClient(connection, names, `spec-${mode}`, mode);
       await client.start();
       const replies = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => client.call<{ echoed: number; requestId: string }>('echo', { route: 'echo', payload: i, headers: { 'x-request-id': `r${i}` } }, 2000)),
+        Array.from({ length: 20 }, (_, i) =>
+          client.call<{ echoed: number; requestId: string }>(
+            'echo',
+            { route: 'echo', payload: i, headers: { 'x-request-id': `r${i}` } },
+            2000,
+          ),
+        ),
       );
       expect(replies).toEqual(Array.from({ length: 20 }, (_, i) => ({ echoed: i, requestId: `r${i}` })));
       await client.close();

@@ -74,14 +74,18 @@ export class RpcClient {
       }, timeoutMs);
       this.pending.set(correlationId, { resolve: resolve as (value: unknown) => void, reject, timer });
       try {
-        channel.sendToQueue(this.names.requestQueue(service), Buffer.from(JSON.stringify({ route: request.route, payload: request.payload })), {
-          correlationId,
-          replyTo: this.replyTo,
-          headers: request.headers,
-          contentType: 'application/json',
-          // A request nobody picked up before the caller gave up is worthless: let the broker drop it.
-          expiration: String(timeoutMs),
-        });
+        channel.sendToQueue(
+          this.names.requestQueue(service),
+          Buffer.from(JSON.stringify({ route: request.route, payload: request.payload })),
+          {
+            correlationId,
+            replyTo: this.replyTo,
+            headers: request.headers,
+            contentType: 'application/json',
+            // A request nobody picked up before the caller gave up is worthless: let the broker drop it.
+            expiration: String(timeoutMs),
+          },
+        );
       } catch (error) {
         clearTimeout(timer);
         this.pending.delete(correlationId);
@@ -105,7 +109,12 @@ export class RpcClient {
   private async openChannel(connection: ChannelModel): Promise<void> {
     const channel = await connection.createChannel();
     if (this.mode === 'queue') {
-      await channel.assertQueue(this.replyTo, { durable: false, exclusive: false, autoDelete: false, arguments: { 'x-expires': REPLY_QUEUE_IDLE_EXPIRY_MS } });
+      await channel.assertQueue(this.replyTo, {
+        durable: false,
+        exclusive: false,
+        autoDelete: false,
+        arguments: { 'x-expires': REPLY_QUEUE_IDLE_EXPIRY_MS },
+      });
       // Replies on a channel of their own: sharing the publishing channel halved throughput at 32 in flight.
       const replies = await connection.createChannel();
       await replies.consume(this.replyTo, (message) => message && this.settle(message), { noAck: true });

@@ -28,7 +28,14 @@ export class ReleaseStockHandler implements TransactionalHandler<ReleaseStock> {
     if (!reservation.release()) return;
 
     const lines = reservation.lines;
-    const products = new Map((await this.products.lockAll(tx, lines.map((line) => line.productId))).map((product) => [product.id, product]));
+    const products = new Map(
+      (
+        await this.products.lockAll(
+          tx,
+          lines.map((line) => line.productId),
+        )
+      ).map((product) => [product.id, product]),
+    );
     for (const line of lines) {
       // Products are never deleted, so a reserved product is still there; anything else is a bug to surface.
       const product = products.get(line.productId);

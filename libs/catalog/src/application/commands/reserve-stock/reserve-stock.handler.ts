@@ -28,7 +28,10 @@ export class ReserveStockHandler implements TransactionalHandler<ReserveStock> {
       return;
     }
 
-    const products = await this.products.lockAll(tx, lines.map((line) => line.productId));
+    const products = await this.products.lockAll(
+      tx,
+      lines.map((line) => line.productId),
+    );
     const allocation = allocateStock(orderId, lines, products);
     await this.reservations.insert(tx, allocation.reservation);
     if (allocation.kind === 'short') {

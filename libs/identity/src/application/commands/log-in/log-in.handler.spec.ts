@@ -34,13 +34,25 @@ class RecordingLimiter implements LoginAttemptLimiter {
   }
 }
 
-const ann = User.register({ id: 'user-1', email: EmailAddress.of('ann@shop.test'), passwordHash: 'hashed:right-password', roles: ['customer'], now: new Date() });
+const ann = User.register({
+  id: 'user-1',
+  email: EmailAddress.of('ann@shop.test'),
+  passwordHash: 'hashed:right-password',
+  roles: ['customer'],
+  now: new Date(),
+});
 const users: UserRepository = {
   findById: async () => null,
   findByEmail: async (email) => (email.equals(ann.email) ? ann : null),
   insertIfEmailFree: async () => true,
 };
-const tokens = { issue: (user: { id: string; roles: string[] }) => ({ accessToken: `token-for:${user.id}:${user.roles.join(',')}`, tokenType: 'Bearer', expiresIn: 3600 }) } as unknown as TokenService;
+const tokens = {
+  issue: (user: { id: string; roles: string[] }) => ({
+    accessToken: `token-for:${user.id}:${user.roles.join(',')}`,
+    tokenType: 'Bearer',
+    expiresIn: 3600,
+  }),
+} as unknown as TokenService;
 
 describe('LogInHandler', () => {
   let hasher: FakeHasher;

@@ -34,7 +34,13 @@ export class SeedAdminHandler implements ICommandHandler<SeedAdmin> {
     const password = command.password ?? generatePassword();
     PasswordPolicy.assertAcceptable(password);
     // The admin is also a customer, so the same account can place orders (e.g. to try the shop).
-    const admin = User.register({ id: randomUUID(), email, passwordHash: await this.hasher.hash(password), roles: [Role.Admin, Role.Customer], now: new Date() });
+    const admin = User.register({
+      id: randomUUID(),
+      email,
+      passwordHash: await this.hasher.hash(password),
+      roles: [Role.Admin, Role.Customer],
+      now: new Date(),
+    });
 
     const created = await this.uow.run(async (tx) => {
       // Another instance may have won the race since the check above; then this one does nothing.
@@ -42,6 +48,8 @@ export class SeedAdminHandler implements ICommandHandler<SeedAdmin> {
       await tx.publish(UserRegisteredV1, { userId: admin.id, email: admin.email.value, displayName: admin.displayName });
       return true;
     });
-    return created ? { created: true, email: email.value, generatedPassword: command.password === undefined ? password : undefined } : { created: false };
+    return created
+      ? { created: true, email: email.value, generatedPassword: command.password === undefined ? password : undefined }
+      : { created: false };
   }
 }

@@ -52,7 +52,10 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrder> {
   }
 
   private async priced(tx: Transaction, command: PlaceOrder, orderId: string): Promise<Order> {
-    const prices = await this.prices.pricesOf(tx, command.items.map((item) => item.productId));
+    const prices = await this.prices.pricesOf(
+      tx,
+      command.items.map((item) => item.productId),
+    );
     const unknown = command.items.filter((item) => !prices.has(item.productId)).map((item) => item.productId);
     if (unknown.length > 0) throw new UnknownProductsError(unknown);
     const lines = command.items.map((item) => ({ ...item, unitPriceCents: prices.get(item.productId)! }));
