@@ -42,6 +42,8 @@ export default defineConfig(
       ],
       'no-restricted-imports': ['error', { patterns: [deepImport, testingOutsideTests] }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Prettier wraps code at 140 columns but cannot break strings, template literals, regexes or comments.
+      'max-len': ['error', { code: 140, ignoreUrls: true }],
     },
   },
   {

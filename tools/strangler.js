@@ -29,9 +29,8 @@ export async function main(argv, env = process.env, out = console) {
       : await call('PUT', `/routes/${encodeURIComponent(context)}`, percent === undefined ? { mode } : { mode, percent: Number(percent) });
   const body = await response.json();
   if (!response.ok) {
-    out.error(
-      `${response.status} ${body.title}: ${body.detail}${body.errors ? ` (${body.errors.map((e) => `${e.field}: ${e.message}`).join('; ')})` : ''}`,
-    );
+    const errors = body.errors ? ` (${body.errors.map((e) => `${e.field}: ${e.message}`).join('; ')})` : '';
+    out.error(`${response.status} ${body.title}: ${body.detail}${errors}`);
     return 1;
   }
   for (const route of body.routes ?? [body]) out.log(describe(route));

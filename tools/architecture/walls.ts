@@ -97,7 +97,8 @@ function checkImport(site: ImportSite): Violation[] {
     violation(
       crossContext ? 'cross-context' : 'forbidden-dependency',
       crossContext
-        ? `context ${project.name} imports context ${target.project.name}; talk through @shop/contracts (an event, a command or a read model) instead`
+        ? `context ${project.name} imports context ${target.project.name}; ` +
+            'talk through @shop/contracts (an event, a command or a read model) instead'
         : `${project.type} ${project.name} may not depend on ${target.project.type} ${target.project.name}`,
     );
   }

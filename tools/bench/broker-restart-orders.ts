@@ -89,7 +89,8 @@ async function main(): Promise<void> {
     await waitUntil(async () => (await pendingCount(app)) === 0 || Date.now() > deadline, SETTLE_DEADLINE_MS + 1000);
     const figures = await check(app, products);
     console.log(
-      `orders placed:       ${placed} (HTTP retries: ${retried}; placing took ${(placingMs / 1000).toFixed(1)} s; broker restarted after order ${RESTART_AFTER})`,
+      `orders placed:       ${placed} (HTTP retries: ${retried}; placing took ${(placingMs / 1000).toFixed(1)} s; ` +
+        `broker restarted after order ${RESTART_AFTER})`,
     );
     console.log(`orders settled:      ${figures.settled} (confirmed ${figures.confirmed}, rejected ${figures.rejected})`);
     console.log(`orders in database:  ${figures.orders}`);
@@ -130,7 +131,9 @@ async function check(app: INestApplication, products: string[]) {
     [products],
   );
   const [payments] = await source(app, 'payments').query(
-    `SELECT count(*) FILTER (WHERE status = 'CAPTURED')::int AS captured, count(*)::int AS total, count(DISTINCT order_id)::int AS orders FROM payments.payments`,
+    `SELECT count(*) FILTER (WHERE status = 'CAPTURED')::int AS captured, count(*)::int AS total,
+            count(DISTINCT order_id)::int AS orders
+       FROM payments.payments`,
   );
   const [reservations] = await source(app, 'catalog').query(
     "SELECT count(*) FILTER (WHERE status = 'RESERVED')::int AS reserved FROM catalog.reservations",
@@ -148,7 +151,8 @@ async function check(app: INestApplication, products: string[]) {
     duplicates: stockDrift + extraPayments + capturedMismatch + reservationMismatch,
     details: [
       `stock drift (units off the sum of confirmed orders): ${stockDrift}`,
-      `payments: ${payments.total} rows for ${payments.orders} orders, ${payments.captured} captured for ${counts.confirmed} confirmed orders`,
+      `payments: ${payments.total} rows for ${payments.orders} orders, ` +
+        `${payments.captured} captured for ${counts.confirmed} confirmed orders`,
       `reservations held: ${reservations.reserved} for ${counts.confirmed} confirmed orders`,
     ],
   };

@@ -131,7 +131,8 @@ function record(results: Results, key: string, round: number, c1: Measured, cHig
   (results.load[key] ??= []).push({ c1: c1.figures, cHigh: cHigh.figures, cpuMsPerCall: cHigh.cpuMsPerCall });
   const cpu = Object.entries(cHigh.cpuMsPerCall).map(([name, ms]) => `${name} ${ms.toFixed(2)}`);
   log(
-    `round ${round + 1}/${ROUNDS} ${key}: c1 ${fmt(c1.figures)} | c${C} ${fmt(cHigh.figures)} | CPU ms/call ${cpu.join(', ')}; machine ${cHigh.busyPercent.toFixed(0)}% busy`,
+    `round ${round + 1}/${ROUNDS} ${key}: c1 ${fmt(c1.figures)} | c${C} ${fmt(cHigh.figures)} | ` +
+      `CPU ms/call ${cpu.join(', ')}; machine ${cHigh.busyPercent.toFixed(0)}% busy`,
   );
 }
 
@@ -391,7 +392,8 @@ async function shopPaths(results: Results): Promise<void> {
     await db.query("SELECT count(*)::int AS n, count(*) FILTER (WHERE status <> 'CONFIRMED')::int AS other FROM ordering.orders")
   ).rows;
   log(
-    `placed ${orders.n} orders (${orders.other} not CONFIRMED); peak RSS monolith ${monolithMemory.peakRssMiB.toFixed(0)} MiB, order-service ${serviceMemory.peakRssMiB.toFixed(0)} MiB`,
+    `placed ${orders.n} orders (${orders.other} not CONFIRMED); ` +
+      `peak RSS monolith ${monolithMemory.peakRssMiB.toFixed(0)} MiB, order-service ${serviceMemory.peakRssMiB.toFixed(0)} MiB`,
   );
   await cleanUp();
 }
@@ -446,7 +448,8 @@ async function outboxPaths(results: Results): Promise<void> {
       const figures: OutboxFigures = await probe.run(kind, OUTBOX_RATE, OUTBOX_SECONDS);
       (results.outbox[kind] ??= []).push(figures);
       log(
-        `round ${round + 1}/${ROUNDS} outbox ${kind}: ${figures.rate.toFixed(0)} events/s p50 ${figures.p50Ms.toFixed(2)} ms p99 ${figures.p99Ms.toFixed(2)} ms max ${figures.maxMs.toFixed(1)} ms`,
+        `round ${round + 1}/${ROUNDS} outbox ${kind}: ${figures.rate.toFixed(0)} events/s ` +
+          `p50 ${figures.p50Ms.toFixed(2)} ms p99 ${figures.p99Ms.toFixed(2)} ms max ${figures.maxMs.toFixed(1)} ms`,
       );
     }
   }
@@ -483,7 +486,8 @@ async function startTimes(results: Results): Promise<void> {
       record(`${database}.first`, await timeStart(env));
       record(`${database}.second`, await timeStart(env));
       log(
-        `round ${round + 1}/${STARTS} ${database}: first ${results.starts[`${database}.first`]!.at(-1)!.toFixed(0)} ms, second ${results.starts[`${database}.second`]!.at(-1)!.toFixed(0)} ms`,
+        `round ${round + 1}/${STARTS} ${database}: first ${results.starts[`${database}.first`]!.at(-1)!.toFixed(0)} ms, ` +
+          `second ${results.starts[`${database}.second`]!.at(-1)!.toFixed(0)} ms`,
       );
       await cleanUp();
     }

@@ -147,7 +147,9 @@ describe('docs/contexts.md', () => {
     while (want[line] === have[line]) line += 1;
     throw new Error(
       `docs/contexts.md is stale: it no longer matches the code. Run \`npm run docs:contexts\` and commit the result.\n` +
-        `First difference at line ${line + 1}:\n  committed: ${have[line] ?? '(end of file)'}\n  generated: ${want[line] ?? '(end of file)'}`,
+        `First difference at line ${line + 1}:\n` +
+        `  committed: ${have[line] ?? '(end of file)'}\n` +
+        `  generated: ${want[line] ?? '(end of file)'}`,
     );
   });
 });

@@ -51,6 +51,12 @@ export async function describeEnvironment(postgresUrl: string, amqpUrl: string):
     node: process.version,
     postgres: postgres.split(' ')[0]!,
     rabbitmq: `${String(properties.product ?? 'RabbitMQ')} ${String(properties.version ?? 'unknown')}`,
-    nestjs: `@nestjs/core ${packageVersion('@nestjs/core')}, @nestjs/microservices ${packageVersion('@nestjs/microservices')}, amqplib ${packageVersion('amqplib')}, amqp-connection-manager ${packageVersion('amqp-connection-manager')}, autocannon ${packageVersion('autocannon')}`,
+    nestjs: [
+      `@nestjs/core ${packageVersion('@nestjs/core')}`,
+      `@nestjs/microservices ${packageVersion('@nestjs/microservices')}`,
+      `amqplib ${packageVersion('amqplib')}`,
+      `amqp-connection-manager ${packageVersion('amqp-connection-manager')}`,
+      `autocannon ${packageVersion('autocannon')}`,
+    ].join(', '),
   };
 }

@@ -76,7 +76,10 @@ export class ChildApp implements CpuAccount {
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
   }
 
-  /** Spawns `script` (relative to the workspace, e.g. dist/apps/monolith/src/main.js) and waits until /health/ready on `port` answers 200. */
+  /**
+   * Spawns `script` (relative to the workspace, e.g. dist/apps/monolith/src/main.js) and waits until /health/ready on `port`
+   * answers 200.
+   */
   static async start(
     name: string,
     script: string,

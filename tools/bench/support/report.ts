@@ -8,7 +8,10 @@ export interface LoadRound {
   c1: LoadFigures;
   /** At the high concurrency (Results.concurrency). */
   cHigh: LoadFigures;
-  /** CPU milliseconds per call at the high concurrency, by process (the apps, `rabbitmq`, `bench`: the load generator, and for the echo the requester and responder). */
+  /**
+   * CPU milliseconds per call at the high concurrency, by process (the apps, `rabbitmq`, `bench`: the load generator, and for
+   * the echo the requester and responder).
+   */
   cpuMsPerCall?: Record<string, number>;
 }
 
@@ -23,7 +26,10 @@ export interface Results {
   starts: Record<string, number[]>;
 }
 
-/** Which processes' CPU a row shows: the apps for the shop paths; the benchmark process (requester and responder) and the broker for the echo. */
+/**
+ * Which processes' CPU a row shows: the apps for the shop paths; the benchmark process (requester and responder) and the
+ * broker for the echo.
+ */
 function cpuCell(key: string, rounds: LoadRound[]): string {
   const names = key.startsWith('echo.') ? ['bench', 'rabbitmq'] : ['monolith', 'order-service', 'rabbitmq'];
   const labels: Record<string, string> = {
@@ -148,11 +154,15 @@ export function render(results: Results): { table: string; targets: string } {
   for (const kind of ['amqp', 'in-process'] as const) {
     const rounds = results.outbox[kind];
     if (!rounds?.length) continue;
-    const figure = `p50 ${ms(median(rounds.map((r) => r.p50Ms)))}, p99 ${ms(median(rounds.map((r) => r.p99Ms)))}, max ${ms(median(rounds.map((r) => r.maxMs)))}`;
+    const figure =
+      `p50 ${ms(median(rounds.map((r) => r.p50Ms)))}, ` +
+      `p99 ${ms(median(rounds.map((r) => r.p99Ms)))}, ` +
+      `max ${ms(median(rounds.map((r) => r.maxMs)))}`;
     const [, target, result] = judged(`outbox.${kind}`);
     rows.push([
       '5',
-      `outbox, commit → consumer's handler, ${kind === 'amqp' ? 'RabbitMQ' : 'in-process'}, ${median(rounds.map((r) => r.rate)).toFixed(0)} events/s`,
+      `outbox, commit → consumer's handler, ${kind === 'amqp' ? 'RabbitMQ' : 'in-process'}, ` +
+        `${median(rounds.map((r) => r.rate)).toFixed(0)} events/s`,
       '',
       '',
       '',
@@ -214,9 +224,12 @@ export function writeReport(path: string, results: Results, environment: Environ
   const generated = [
     BEGIN,
     '',
-    `Run of ${environment.date}: ${environment.cpu}, ${environment.cores} cores, ${environment.memoryGiB} GiB memory, ${environment.kernel}.`,
+    `Run of ${environment.date}: ${environment.cpu}, ${environment.cores} cores, ` +
+      `${environment.memoryGiB} GiB memory, ${environment.kernel}.`,
     `Node.js ${environment.node}, PostgreSQL ${environment.postgres}, ${environment.rabbitmq}; ${environment.nestjs}.`,
-    `${results.rounds} alternating rounds of ${results.durationSeconds} s per measurement; medians of rounds (ratios and gaps: median of the per-round values). Wall time of the run: ${((results.wallSeconds ?? 0) / 60).toFixed(1)} min.`,
+    `${results.rounds} alternating rounds of ${results.durationSeconds} s per measurement; ` +
+      'medians of rounds (ratios and gaps: median of the per-round values). ' +
+      `Wall time of the run: ${((results.wallSeconds ?? 0) / 60).toFixed(1)} min.`,
     '',
     table,
     '',

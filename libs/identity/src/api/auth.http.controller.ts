@@ -46,7 +46,8 @@ export class AuthHttpController {
   @ApiOperation({
     summary: 'Exchange email and password for an access token',
     description:
-      'Rate limited: after 5 failed attempts for one email, or 20 from one client address, within 15 minutes, the answer is 429 with Retry-After. A successful login clears the email’s count.',
+      'Rate limited: after 5 failed attempts for one email, or 20 from one client address, within 15 minutes, ' +
+      'the answer is 429 with Retry-After. A successful login clears the email’s count.',
   })
   @ApiOkResponse({ type: AccessTokenResponseDto })
   @ApiBadRequestResponse({ description: 'Invalid body.' })

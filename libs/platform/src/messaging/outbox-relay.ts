@@ -146,7 +146,9 @@ export class OutboxRelay {
     const dead = row.attempts >= this.options.maxAttempts;
     await this.dataSource.query(
       `UPDATE "${this.schema}".outbox
-          SET last_error = $2, available_at = now() + make_interval(secs => $3::double precision / 1000), dead_at = CASE WHEN $4 THEN now() END
+          SET last_error = $2,
+              available_at = now() + make_interval(secs => $3::double precision / 1000),
+              dead_at = CASE WHEN $4 THEN now() END
         WHERE id = $1`,
       [row.id, error.message, retryDelayMs(row.attempts) ?? 0, dead],
     );
@@ -158,7 +160,9 @@ export class OutboxRelay {
   /** The broker is away: give the claim back without counting the attempt; the poll picks it up again. */
   private async postpone(row: OutboxRow): Promise<void> {
     await this.dataSource.query(
-      `UPDATE "${this.schema}".outbox SET attempts = attempts - 1, available_at = now() + make_interval(secs => $2::double precision / 1000) WHERE id = $1`,
+      `UPDATE "${this.schema}".outbox
+          SET attempts = attempts - 1, available_at = now() + make_interval(secs => $2::double precision / 1000)
+        WHERE id = $1`,
       [row.id, this.options.pollIntervalMs],
     );
   }

@@ -72,7 +72,8 @@ export class RouteTable {
       const [previous]: RouteRow[] = await manager.query('SELECT * FROM strangler.routes WHERE context = $1 FOR UPDATE', [context]);
       await manager.query(
         `INSERT INTO strangler.routes (context, mode, percent, updated_at, updated_by) VALUES ($1, $2, $3, now(), $4)
-         ON CONFLICT (context) DO UPDATE SET mode = EXCLUDED.mode, percent = EXCLUDED.percent, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
+         ON CONFLICT (context) DO UPDATE
+           SET mode = EXCLUDED.mode, percent = EXCLUDED.percent, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
         [context, mode, percent, by],
       );
       await manager.query(
