@@ -1,14 +1,38 @@
+import { rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createProjectGraphAsync } from '@nx/devkit';
 import { ESLint } from 'eslint';
 
 const workspace = fileURLToPath(new URL('../..', import.meta.url));
 
+const TYPE_AWARE_OFF = Object.fromEntries(
+  ['no-floating-promises', 'no-misused-promises', 'await-thenable', 'switch-exhaustiveness-check'].map((rule) => [
+    `@typescript-eslint/${rule}`,
+    'off' as const,
+  ]),
+);
+
 /** Lints a would-be file of the workspace without writing it, with the real eslint.config.js. */
 async function lint(path: string, code: string): Promise<string[]> {
-  const eslint = new ESLint({ cwd: workspace });
+  // The would-be file exists on no disk, so the type-aware rules (which need it in a TypeScript
+  // project) are off here; the rules under test are the import rules.
+  const eslint = new ESLint({
+    cwd: workspace,
+    overrideConfig: { files: ['**/*.ts'], languageOptions: { parserOptions: { projectService: false } }, rules: TYPE_AWARE_OFF },
+  });
   const [result] = await eslint.lintText(code, { filePath: `${workspace}${path}` });
   return result.messages.map((message) => `${message.ruleId}: ${message.message}`);
+}
+
+/** Lints a real file (type-aware rules need it inside a TypeScript project), written for the test and removed after. */
+async function lintOnDisk(path: string, code: string): Promise<string[]> {
+  writeFileSync(`${workspace}${path}`, code);
+  try {
+    const [result] = await new ESLint({ cwd: workspace }).lintFiles([`${workspace}${path}`]);
+    return result.messages.map((message) => `${message.ruleId}: ${message.message}`);
+  } finally {
+    rmSync(`${workspace}${path}`, { force: true });
+  }
 }
 
 /** Matches a message of Nx's boundary rule that starts with one of `starts` (plain text, matched literally). */
@@ -105,4 +129,27 @@ describe('lint: the walls bite in eslint too', () => {
     const messages = await lint('libs/catalog/src/fine.ts', "import { Public } from '@shop/platform';\nexport const y = Public;\n");
     expect(messages).toEqual([]);
   });
+
+  it('fails a floating promise and a switch that forgets a case (type-aware rules)', async () => {
+    const code = [
+      "type Mode = 'a' | 'b';",
+      'export async function go(): Promise<void> {}',
+      'export function run(mode: Mode): number {',
+      '  go();',
+      '  switch (mode) {',
+      "    case 'a':",
+      '      return 1;',
+      '  }',
+      '  return 0;',
+      '}',
+      '',
+    ].join('\n');
+    const messages = await lintOnDisk(`tools/architecture/lint-probe-${process.pid}.ts`, code);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^@typescript-eslint\/no-floating-promises: /),
+        expect.stringMatching(/^@typescript-eslint\/switch-exhaustiveness-check: /),
+      ]),
+    );
+  }, 60_000);
 });
