@@ -8,6 +8,7 @@ export * from './http/problem-details.js';
 export * from './http/problem-catalog.js';
 export * from './http/validation.js';
 export * from './http/request-context.js';
+export * from './http/deadline.js';
 export * from './http/configure-http-app.js';
 export * from './http/bootstrap.js';
 export * from './http/pagination.js';

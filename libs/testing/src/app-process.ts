@@ -33,6 +33,21 @@ export class AppProcess {
     return new AppProcess(app, env);
   }
 
+  /** Stalls the process (SIGSTOP): alive, holding its connections, doing nothing. */
+  pause(): void {
+    this.child.kill('SIGSTOP');
+  }
+
+  /** Lets a stalled process go on (SIGCONT). */
+  resume(): void {
+    this.child.kill('SIGCONT');
+  }
+
+  /** The process id, for faults a test injects from outside. */
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     if (this.child.exitCode === null) this.child.kill(signal);
     return this.exited;

@@ -34,7 +34,21 @@ export class OrderServiceProcess {
     this.process = await AppProcess.start('order-service', this.port, this.env);
   }
 
+  pause(): void {
+    this.running().pause();
+  }
+
+  resume(): void {
+    this.running().resume();
+  }
+
+  private running(): AppProcess {
+    if (!this.process) throw new Error('order-service is not running');
+    return this.process;
+  }
+
   async stop(): Promise<void> {
+    this.process?.resume(); // a stalled process would never hear SIGTERM
     await this.process?.stop();
     this.process = undefined;
   }
@@ -52,10 +66,10 @@ export interface StrangledShop extends ShopUnderTest {
  */
 export async function startStrangledShop(
   mode: StranglerMode,
-  options: { percent?: number; env?: Record<string, string> } = {},
+  options: { percent?: number; env?: Record<string, string>; serviceLogLevel?: string } = {},
 ): Promise<StrangledShop> {
   const shop = await startShop({ transport: 'amqp', env: options.env });
-  const orderService = new OrderServiceProcess(shop.env, await freePort());
+  const orderService = new OrderServiceProcess(shop.env, await freePort(), options.serviceLogLevel);
   const admin = shop.bearer(['admin']);
   const route = async (next: StranglerMode, percent?: number) => {
     const response = await shop

@@ -1,3 +1,4 @@
+import { DeadlineExceededError } from './deadline.js';
 import { ProblemException } from './problem-details.js';
 
 /**
@@ -21,6 +22,7 @@ export class ProblemCatalog {
   /** The problem an error stands for: itself if it is one, a context's mapping, or undefined. */
   toProblem(error: unknown): ProblemException | undefined {
     if (error instanceof ProblemException) return error;
+    if (error instanceof DeadlineExceededError) return ProblemException.of(503, 'deadline-exceeded', error.message);
     for (const mapper of this.mappers) {
       const problem = mapper(error);
       if (problem) return problem;

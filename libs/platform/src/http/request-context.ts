@@ -13,6 +13,11 @@ export interface RequestContextStore {
   authorization?: string;
   /** Sets a header on the HTTP response being prepared (absent outside HTTP). */
   setResponseHeader?: (name: string, value: string) => void;
+  /**
+   * Epoch milliseconds after which the caller no longer waits for this request (set when another
+   * process sent it with a deadline): work must not commit after it (see UnitOfWork).
+   */
+  deadline?: number;
 }
 
 const storage = new AsyncLocalStorage<RequestContextStore>();
@@ -22,6 +27,7 @@ export const RequestContext = {
   current: (): RequestContextStore | undefined => storage.getStore(),
   requestId: (): string | undefined => storage.getStore()?.requestId,
   messageId: (): string | undefined => storage.getStore()?.messageId,
+  deadline: (): number | undefined => storage.getStore()?.deadline,
   run: <T>(store: RequestContextStore, work: () => T): T => storage.run(store, work),
 };
 

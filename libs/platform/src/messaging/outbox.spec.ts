@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { messageType, type MessageEnvelope } from '@shop/contracts';
 import { DatabaseConnector } from '../database/database-connector.js';
+import { DeadlineExceededError } from '../http/deadline.js';
+import { RequestContext } from '../http/request-context.js';
 import { createTestDatabase, type TestDatabase } from '@shop/testing';
 import { inboxSubscription } from './inbox-consumer.js';
 import { InProcessTransport } from './in-process-transport.js';
@@ -86,6 +88,22 @@ describe('transactional outbox and inbox (PostgreSQL)', () => {
     expect(await relay.drain()).toBe(0);
     expect(await producerSource.query('SELECT count(*)::int AS n FROM producer.outbox')).toEqual([{ n: 0 }]);
     expect(await effects()).toEqual([]);
+  });
+
+  it("commits nothing when the caller's deadline passes before the commit, and commits when it does not", async () => {
+    const { producer } = await wire();
+    const slowWork = (deadline: number) =>
+      RequestContext.run({ requestId: 'deadline-test', deadline }, () =>
+        producer.run(async (tx) => {
+          await tx.publish(ThingHappened, { n: 1 });
+          await new Promise((resolve) => setTimeout(resolve, 60));
+        }),
+      );
+    await expect(slowWork(Date.now() + 20)).rejects.toBeInstanceOf(DeadlineExceededError);
+    expect(await producerSource.query('SELECT count(*)::int AS n FROM producer.outbox')).toEqual([{ n: 0 }]);
+
+    await slowWork(Date.now() + 5000);
+    expect(await producerSource.query('SELECT count(*)::int AS n FROM producer.outbox')).toEqual([{ n: 1 }]);
   });
 
   it('dispatches on the next start what was committed before the process died', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { MessageEnvelope, MessageType } from '@shop/contracts';
+import { assertBeforeDeadline } from '../http/deadline.js';
 import { RequestContext } from '../http/request-context.js';
 
 /**
@@ -58,7 +59,10 @@ export class UnitOfWork {
       };
       managers.set(tx, manager);
       try {
-        return await work(tx);
+        const result = await work(tx);
+        // The last moment to refuse: a caller that has stopped waiting was told nothing was applied.
+        assertBeforeDeadline();
+        return result;
       } finally {
         managers.delete(tx);
       }

@@ -10,14 +10,21 @@ const PING_TIMEOUT_MS = 1000;
 /** This many unavailable answers in a row open the circuit. */
 const FAILURES_TO_OPEN = 3;
 
-/** The service cannot answer now: the broker or the service is away, or the circuit is open. */
+/**
+ * The service did not answer. `deadline` is set when the request was sent and timed out: the service
+ * applies nothing after that moment, but may have applied it before. Otherwise the request never
+ * left (broker away, circuit open) and certainly was not applied.
+ */
 export class ServiceUnavailableError extends Error {
+  readonly deadline: number | undefined;
+
   constructor(
     readonly service: string,
     override readonly cause: unknown,
   ) {
     super(`${service} is unavailable: ${(cause as Error)?.message ?? cause}`);
     this.name = 'ServiceUnavailableError';
+    this.deadline = cause instanceof RpcUnavailableError && cause.reason === 'timeout' ? cause.deadline : undefined;
   }
 }
 

@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
+  assertBeforeDeadline,
+  DeadlineExceededError,
   InvalidTokenError,
   problem,
   problemType,
@@ -42,9 +44,13 @@ export class StranglerEndpoint {
 
   private answer(context: StrangleableContext, request: RpcRequest): Promise<RemoteReply> {
     const requestId = resolveRequestId(request.headers['x-request-id']);
-    return RequestContext.run({ requestId, authorization: request.headers.authorization }, async (): Promise<RemoteReply> => {
+    const { deadline } = request;
+    return RequestContext.run({ requestId, authorization: request.headers.authorization, deadline }, async (): Promise<RemoteReply> => {
       if (request.route === PING_ROUTE) return { ok: true, value: 'pong' };
       try {
+        // Taken from the queue after the caller stopped waiting (this process was stalled, say): the
+        // caller has been told it was not applied, so it never is. Units of work check again at commit.
+        assertBeforeDeadline();
         // Who is asking is settled before anything else, so an unauthenticated caller learns nothing, not even which routes exist.
         const caller = this.verifiedCaller(request.headers.authorization);
         const decoded = this.contexts.fromRemote(context.context, {
@@ -79,6 +85,12 @@ export class StranglerEndpoint {
   }
 
   private toReply(error: unknown): RemoteReply {
+    if (error instanceof DeadlineExceededError) {
+      this.logger.warn(
+        { deadline: new Date(error.deadline).toISOString(), lateMs: Date.now() - error.deadline },
+        'request past its deadline was not applied',
+      );
+    }
     const known = this.problems.toProblem(error);
     if (known) return { ok: false, problem: known.problem, headers: known.headers };
     this.logger.error({ err: error }, 'request failed in the service');

@@ -1,5 +1,5 @@
 import { Command, Query, type CommandBus, type QueryBus } from '@nestjs/cqrs';
-import { ProblemException, RequestContext, type AuthenticatedUser } from '@shop/platform';
+import { ProblemException, RequestContext, RpcUnavailableError, type AuthenticatedUser } from '@shop/platform';
 import { ServiceUnavailableError, type RemoteReply, type RemoteService } from '../remote/remote-service.js';
 import type { ShadowComparer } from '../shadow/shadow-comparer.js';
 import { ContextGateway } from './context-gateway.js';
@@ -219,6 +219,36 @@ describe('ContextGateway', () => {
       expect(commands.executed).toEqual([]);
       expect(queries.executed).toEqual([]);
       expect(headers).toEqual({});
+    });
+
+    it('says a command that never left (broker away, circuit open) was not applied', async () => {
+      const remote = new FakeRemote();
+      remote.answer = () =>
+        Promise.reject(new ServiceUnavailableError('probe-service', new RpcUnavailableError('not connected', 'disconnected')));
+      const { gateway } = setUp('service', { remote });
+
+      const { error } = await serve(() => gateway.command(new DoThing(alice, 'thing-1')));
+
+      expect((error as ProblemException).problem).toMatchObject({ status: 503, type: expect.stringMatching(/\/service-unavailable$/) });
+      expect((error as ProblemException).problem.detail).toContain('The request was not applied');
+    });
+
+    it('never says "not applied" for a command that was sent and timed out: it names the deadline before which it may have been', async () => {
+      const remote = new FakeRemote();
+      const deadline = Date.parse('2026-12-02T10:00:02.750Z');
+      remote.answer = () =>
+        Promise.reject(new ServiceUnavailableError('probe-service', new RpcUnavailableError('no answer in time', 'timeout', deadline)));
+      const { gateway, commands } = setUp('service', { remote });
+
+      const { error } = await serve(() => gateway.command(new DoThing(alice, 'thing-1')));
+
+      const { problem, headers } = error as ProblemException;
+      expect(problem).toMatchObject({ status: 503, type: expect.stringMatching(/\/service-timeout$/) });
+      expect(problem.detail).not.toMatch(/not applied/);
+      expect(problem.detail).toContain('2026-12-02T10:00:02.750Z');
+      expect(problem.detail).toContain('either applied by then or never will be');
+      expect(headers).toEqual({ 'Retry-After': '3' });
+      expect(commands.executed).toEqual([]);
     });
 
     it('passes on any other failure of the call without serving it here', async () => {

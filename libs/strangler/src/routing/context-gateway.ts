@@ -75,7 +75,7 @@ export class ContextGateway {
     } catch (error) {
       if (!(error instanceof ServiceUnavailableError)) throw error;
       if (kind === 'query') return this.inProcess(message, kind);
-      throw writeUnavailable(remote);
+      throw error.deadline === undefined ? writeNotSent(remote) : writeTimedOut(remote, error.deadline);
     }
     servedBy(remote.service);
     if (reply.ok) return reply.value;
@@ -109,13 +109,35 @@ function forwardedHeaders(): Record<string, string> {
   return { 'x-request-id': context?.requestId ?? '', ...(context?.authorization ? { authorization: context.authorization } : {}) };
 }
 
-function writeUnavailable(remote: RemoteService): ProblemException {
-  const retryAfter = String(Math.ceil(remote.cooldownMs / 1000));
+/** The write never reached the service (no broker, circuit open): it was not applied, and cannot be later. */
+function writeNotSent(remote: RemoteService): ProblemException {
+  const retryAfter = retryAfterOf(remote);
   return ProblemException.of(
     503,
     'service-unavailable',
-    `${remote.service} is unavailable. The request was not applied here; retry it (with the same Idempotency-Key) after ${retryAfter} s.`,
+    `${remote.service} is unavailable. The request was not applied; retry it after ${retryAfter} s.`,
     { type: problemType('service-unavailable') },
     { 'Retry-After': retryAfter },
   );
 }
+
+/**
+ * The write reached the service, which did not answer in time. It applies a request only before the
+ * deadline the request carried, so the outcome is settled: applied by then, or never. Only the
+ * client's Idempotency-Key can tell which without applying it twice.
+ */
+function writeTimedOut(remote: RemoteService, deadline: number): ProblemException {
+  const retryAfter = retryAfterOf(remote);
+  return ProblemException.of(
+    503,
+    'service-timeout',
+    `${remote.service} did not answer in time. It applies a request only before its deadline ` +
+      `(${new Date(deadline).toISOString()}), so this one was either applied by then or never will be. ` +
+      `Retry after ${retryAfter} s with the same Idempotency-Key to get its outcome without applying it twice; ` +
+      'without an Idempotency-Key, it may have been applied.',
+    { type: problemType('service-timeout') },
+    { 'Retry-After': retryAfter },
+  );
+}
+
+const retryAfterOf = (remote: RemoteService): string => String(Math.ceil(remote.cooldownMs / 1000));

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { AmqpConnection } from './amqp-connection.js';
+import { DEADLINE_HEADER, parseDeadline } from '../../http/deadline.js';
 import type { AmqpNames } from './amqp-names.js';
 
 /** What a request carries besides its payload: the caller's token and the request id, for the responder to verify and log. */
@@ -11,13 +12,28 @@ export interface RpcRequest<Payload = unknown> {
   route: string;
   payload: Payload;
   headers: RpcHeaders;
+  /** Epoch ms by which the responder must have finished (committed) its work; set by the client, read by the server. */
+  deadline?: number;
 }
 
-/** No answer can come: the broker is not connected, or nobody answered within the timeout. */
+/**
+ * Of the caller's timeout, the share kept for the reply to travel back: the responder's deadline is
+ * this much earlier than the moment the caller gives up, so work committed just before the deadline
+ * still reaches the caller.
+ */
+export const replyMarginMs = (timeoutMs: number): number => Math.min(250, Math.floor(timeoutMs / 5));
+
+/**
+ * No answer came. `disconnected`: the request was never sent (the broker is not connected).
+ * `timeout`: it was sent and nobody answered in time; whether the responder acted on it is unknown,
+ * but a responder honouring the deadline never commits after it.
+ */
 export class RpcUnavailableError extends Error {
   constructor(
     message: string,
     readonly reason: 'disconnected' | 'timeout',
+    /** For a timeout: the deadline the request carried. */
+    readonly deadline?: number,
   ) {
     super(message);
     this.name = 'RpcUnavailableError';
@@ -67,10 +83,11 @@ export class RpcClient {
       return Promise.reject(new RpcUnavailableError('the message broker is not connected', 'disconnected'));
     }
     const correlationId = randomUUID();
+    const deadline = Date.now() + timeoutMs - replyMarginMs(timeoutMs);
     return new Promise<Reply>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(correlationId);
-        reject(new RpcUnavailableError(`${service} did not answer ${request.route} within ${timeoutMs} ms`, 'timeout'));
+        reject(new RpcUnavailableError(`${service} did not answer ${request.route} within ${timeoutMs} ms`, 'timeout', deadline));
       }, timeoutMs);
       this.pending.set(correlationId, { resolve: resolve as (value: unknown) => void, reject, timer });
       try {
@@ -80,7 +97,7 @@ export class RpcClient {
           {
             correlationId,
             replyTo: this.replyTo,
-            headers: request.headers,
+            headers: { ...request.headers, [DEADLINE_HEADER]: String(deadline) },
             contentType: 'application/json',
             // A request nobody picked up before the caller gave up is worthless: let the broker drop it.
             expiration: String(timeoutMs),
@@ -170,7 +187,8 @@ export class RpcServer {
     const { correlationId, replyTo, headers } = message.properties;
     try {
       const { route, payload } = JSON.parse(message.content.toString('utf8')) as { route: string; payload: unknown };
-      const reply = await handler({ route, payload, headers: stringHeaders(headers) });
+      const requestHeaders = stringHeaders(headers);
+      const reply = await handler({ route, payload, headers: requestHeaders, deadline: parseDeadline(requestHeaders[DEADLINE_HEADER]) });
       channel.sendToQueue(replyTo, Buffer.from(JSON.stringify(reply ?? null)), { correlationId, contentType: 'application/json' });
       channel.ack(message);
     } catch (error) {
