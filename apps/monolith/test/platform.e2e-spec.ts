@@ -163,6 +163,29 @@ describe('platform HTTP conventions (monolith on PostgreSQL)', () => {
     });
   });
 
+  describe('client address', () => {
+    it('is the address of the connection, whatever X-Forwarded-For says, when no proxy is trusted', async () => {
+      const response = await http().get('/api/v1/probe/client-address').set('X-Forwarded-For', '203.0.113.9').expect(200);
+      expect(response.body).toEqual({ address: '127.0.0.1' });
+    });
+
+    it('with TRUST_PROXY, is the address the trusted proxy appended to X-Forwarded-For, not what the client wrote before it', async () => {
+      const behindProxy = await createTestApp(monolithApp, {
+        env: { DATABASE_URL: database.url, TRUST_PROXY: 'loopback' },
+        imports: [ProbeModule],
+      });
+      try {
+        const response = await request(behindProxy.getHttpServer())
+          .get('/api/v1/probe/client-address')
+          .set('X-Forwarded-For', '198.51.100.66, 203.0.113.9')
+          .expect(200);
+        expect(response.body).toEqual({ address: '203.0.113.9' });
+      } finally {
+        await behindProxy.close();
+      }
+    });
+  });
+
   describe('health', () => {
     it('answers /health/live without auth', async () => {
       const response = await http().get('/health/live');

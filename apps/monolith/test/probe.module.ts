@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Module, Post } from '@nestjs/common';
+import { Body, Controller, Get, Ip, Module, Post } from '@nestjs/common';
 import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { CurrentUser, Public, Roles, type AuthenticatedUser } from '@shop/platform';
 
@@ -37,6 +37,12 @@ class ProbeController {
   @Post('echo')
   echo(@Body() body: EchoBody) {
     return body;
+  }
+
+  @Public()
+  @Get('client-address')
+  clientAddress(@Ip() address: string) {
+    return { address };
   }
 
   @Public()
