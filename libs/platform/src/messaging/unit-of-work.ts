@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { MessageEnvelope, MessageType } from '@shop/contracts';
+import type { DataSourceRef } from '../database/context-database.js';
 import { assertBeforeDeadline } from '../http/deadline.js';
 import { RequestContext } from '../http/request-context.js';
 
@@ -39,18 +40,18 @@ export function entityManagerOf(tx: Transaction): EntityManager {
 export class UnitOfWork {
   constructor(
     readonly schema: string,
-    private readonly dataSource: DataSource,
+    private readonly database: DataSourceRef,
     private readonly afterCommit: () => void,
   ) {}
 
   /** For repositories' reads outside a transaction. */
   get manager(): EntityManager {
-    return this.dataSource.manager;
+    return this.database.dataSource.manager;
   }
 
   async run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     let published = 0;
-    const result = await this.dataSource.transaction(async (manager) => {
+    const result = await this.database.dataSource.transaction(async (manager) => {
       const tx: Transaction = {
         publish: async (type, payload) => {
           await this.writeOutbox(manager, envelopeFor(type, payload));
