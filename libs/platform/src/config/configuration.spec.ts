@@ -111,6 +111,18 @@ describe('loadConfiguration', () => {
     expect(configuration.get(platformConfig).jwt).toEqual({ privateKey: keys.privateKey.trim(), publicKey: keys.publicKey.trim() });
   });
 
+  it('serves the API docs everywhere but production unless API_DOCS says otherwise', () => {
+    const { privateKey, publicKey } = generateRsaKeyPair();
+    const keys = { JWT_PRIVATE_KEY: privateKey, JWT_PUBLIC_KEY: publicKey };
+    const apiDocs = (env: Record<string, string>) => loadConfiguration([platformConfig], env).get(platformConfig).apiDocs;
+    expect(apiDocs({})).toBe(true);
+    expect(apiDocs({ NODE_ENV: 'test' })).toBe(true);
+    expect(apiDocs({ API_DOCS: 'off' })).toBe(false);
+    expect(apiDocs({ NODE_ENV: 'production', ...keys })).toBe(false);
+    expect(apiDocs({ NODE_ENV: 'production', API_DOCS: 'on', ...keys })).toBe(true);
+    expect(problemsOf([platformConfig], { API_DOCS: 'yes' })).toEqual(['API_DOCS: must be on or off (got "yes")']);
+  });
+
   it('refuses two slices that claim the same variable', () => {
     const thief = defineConfig({ name: 'thief', variables: { FRONT_PORT: variables.port() }, build: () => 0 });
     expect(() => loadConfiguration([ports, thief], {})).toThrow('FRONT_PORT is declared by both the ports and the thief configuration');

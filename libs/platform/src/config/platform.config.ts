@@ -19,9 +19,11 @@ export interface PlatformConfig {
   dataDir: string;
   jwt: { privateKey: string | undefined; publicKey: string | undefined };
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Whether /docs and /docs-json are served: `API_DOCS`, by default everywhere but production. */
+  apiDocs: boolean;
 }
 
-/** The plumbing's own settings: where the database, the broker, the keys and the logs are. */
+/** The plumbing's own settings: where the database, the broker, the keys and the logs are, and whether the API docs are served. */
 export const platformConfig = defineConfig({
   name: 'platform',
   variables: {
@@ -36,6 +38,7 @@ export const platformConfig = defineConfig({
     JWT_PRIVATE_KEY: variables.pem('PRIVATE KEY'),
     JWT_PUBLIC_KEY: variables.pem('PUBLIC KEY'),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be a pino level (${LOG_LEVELS.join(', ')})` }).default('info'),
+    API_DOCS: z.enum(['on', 'off'], { error: 'must be on or off' }).optional(),
   },
   secrets: ['JWT_PRIVATE_KEY', 'JWT_PUBLIC_KEY', 'DATABASE_URL', 'AMQP_URL'],
   check: (raw, { env }) => {
@@ -47,7 +50,7 @@ export const platformConfig = defineConfig({
     }
     return problems;
   },
-  build: (raw): PlatformConfig => {
+  build: (raw, { env }): PlatformConfig => {
     const dataDir = raw.DATA_DIR === IN_MEMORY ? IN_MEMORY : absolute(raw.DATA_DIR);
     return {
       database: raw.DATABASE_URL ? { kind: 'postgres', url: raw.DATABASE_URL } : { kind: 'pglite', dataDir },
@@ -56,6 +59,8 @@ export const platformConfig = defineConfig({
       dataDir,
       jwt: { privateKey: raw.JWT_PRIVATE_KEY, publicKey: raw.JWT_PUBLIC_KEY },
       logLevel: raw.LOG_LEVEL,
+      // A production API does not hand out its own map unless asked to.
+      apiDocs: raw.API_DOCS ? raw.API_DOCS === 'on' : env !== 'production',
     };
   },
 });
