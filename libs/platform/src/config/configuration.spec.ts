@@ -128,6 +128,16 @@ describe('loadConfiguration', () => {
     expect(problemsOf([platformConfig], { TRUST_PROXY: '0' })).toHaveLength(1);
     expect(problemsOf([platformConfig], { TRUST_PROXY: '10.0.0.0/33' })).toHaveLength(1);
     expect(problemsOf([platformConfig], { TRUST_PROXY: 'loopback,,proxy.internal' })).toHaveLength(1);
+  it('serves the API docs everywhere but production unless API_DOCS says otherwise', () => {
+    const { privateKey, publicKey } = generateRsaKeyPair();
+    const keys = { JWT_PRIVATE_KEY: privateKey, JWT_PUBLIC_KEY: publicKey };
+    const apiDocs = (env: Record<string, string>) => loadConfiguration([platformConfig], env).get(platformConfig).apiDocs;
+    expect(apiDocs({})).toBe(true);
+    expect(apiDocs({ NODE_ENV: 'test' })).toBe(true);
+    expect(apiDocs({ API_DOCS: 'off' })).toBe(false);
+    expect(apiDocs({ NODE_ENV: 'production', ...keys })).toBe(false);
+    expect(apiDocs({ NODE_ENV: 'production', API_DOCS: 'on', ...keys })).toBe(true);
+    expect(problemsOf([platformConfig], { API_DOCS: 'yes' })).toEqual(['API_DOCS: must be on or off (got "yes")']);
   });
 
   it('refuses two slices that claim the same variable', () => {

@@ -25,9 +25,11 @@ export interface PlatformConfig {
   logLevel: (typeof LOG_LEVELS)[number];
   /** Which senders may tell the client's address in X-Forwarded-For; false: the connection's address is the client's. */
   trustProxy: TrustProxy;
+  /** Whether /docs and /docs-json are served: `API_DOCS`, by default everywhere but production. */
+  apiDocs: boolean;
 }
 
-/** The plumbing's own settings: where the database, the broker, the keys and the logs are. */
+/** The plumbing's own settings: where the database, the broker, the keys and the logs are, and whether the API docs are served. */
 export const platformConfig = defineConfig({
   name: 'platform',
   variables: {
@@ -47,6 +49,7 @@ export const platformConfig = defineConfig({
       if (trusted === undefined) context.addIssue({ code: 'custom', message: TRUST_PROXY_RULE });
       return trusted ?? false;
     }),
+    API_DOCS: z.enum(['on', 'off'], { error: 'must be on or off' }).optional(),
   },
   secrets: ['JWT_PRIVATE_KEY', 'JWT_PUBLIC_KEY', 'DATABASE_URL', 'AMQP_URL'],
   check: (raw, { env }) => {
@@ -58,7 +61,7 @@ export const platformConfig = defineConfig({
     }
     return problems;
   },
-  build: (raw): PlatformConfig => {
+  build: (raw, { env }): PlatformConfig => {
     const dataDir = raw.DATA_DIR === IN_MEMORY ? IN_MEMORY : absolute(raw.DATA_DIR);
     return {
       database: raw.DATABASE_URL ? { kind: 'postgres', url: raw.DATABASE_URL } : { kind: 'pglite', dataDir },
@@ -68,6 +71,8 @@ export const platformConfig = defineConfig({
       jwt: { privateKey: raw.JWT_PRIVATE_KEY, publicKey: raw.JWT_PUBLIC_KEY },
       logLevel: raw.LOG_LEVEL,
       trustProxy: raw.TRUST_PROXY,
+      // A production API does not hand out its own map unless asked to.
+      apiDocs: raw.API_DOCS ? raw.API_DOCS === 'on' : env !== 'production',
     };
   },
 });
