@@ -276,6 +276,9 @@ describe('platform HTTP conventions (monolith on PostgreSQL)', () => {
       } finally {
         await behindProxy.close();
       }
+    });
+  });
+
   describe('API docs by environment', () => {
     /** The answers to /docs and /docs-json of a second app on the same database, started with `env`. */
     async function docsOf(env: Record<string, string>): Promise<request.Response[]> {

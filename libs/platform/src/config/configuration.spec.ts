@@ -128,6 +128,8 @@ describe('loadConfiguration', () => {
     expect(problemsOf([platformConfig], { TRUST_PROXY: '0' })).toHaveLength(1);
     expect(problemsOf([platformConfig], { TRUST_PROXY: '10.0.0.0/33' })).toHaveLength(1);
     expect(problemsOf([platformConfig], { TRUST_PROXY: 'loopback,,proxy.internal' })).toHaveLength(1);
+  });
+
   it('serves the API docs everywhere but production unless API_DOCS says otherwise', () => {
     const { privateKey, publicKey } = generateRsaKeyPair();
     const keys = { JWT_PRIVATE_KEY: privateKey, JWT_PUBLIC_KEY: publicKey };
