@@ -1,45 +1,147 @@
 #!/usr/bin/env node
-// The strangler's command line, a thin client of the admin API:
-//   npm run strangler -- status
-//   npm run strangler -- set ordering service
-//   npm run strangler -- set ordering canary 25
-// Talks to SHOP_URL (default http://localhost:3000) as an admin: SHOP_TOKEN, or ADMIN_EMAIL + ADMIN_PASSWORD to log in.
+// The strangler's command line, a thin client of the admin API (see USAGE). Talks to SHOP_URL
+// (default http://localhost:3000) as an admin: SHOP_TOKEN, or ADMIN_EMAIL + ADMIN_PASSWORD to log in.
 
 const USAGE = `usage: strangler status
-       strangler set <context> <monolith|service|shadow|canary> [percent]`;
+       strangler set <context> <monolith|service|shadow|canary> [percent]
+       strangler handoff <context> [--back] [--until <step>]   hand the data to the service (or back), and follow it
+       strangler handoff <context> --resume | --abort          go on with, or give up, a held or interrupted handoff
+       strangler cleanup <context> --confirm                   drop the retired copies of the context's schema
+       strangler audit [context]`;
+
+/** A handoff is followed until it ends (or is held); its steps are printed as they complete. */
+const FOLLOW_EVERY_MS = 250;
+const ENDED = new Set(['done', 'failed', 'aborted', 'interrupted', 'held']);
 
 export async function main(argv, env = process.env, out = console) {
   const base = (env.SHOP_URL ?? 'http://localhost:3000').replace(/\/$/, '');
-  const [command, context, mode, percent] = argv;
-  if (command !== 'status' && !(command === 'set' && context && mode)) {
+  const [command, ...rest] = argv;
+  const flags = new Set(rest.filter((arg) => arg.startsWith('--')));
+  const words = rest.filter((arg, i) => !arg.startsWith('--') && rest[i - 1] !== '--until');
+  const until = rest.includes('--until') ? rest[rest.indexOf('--until') + 1] : undefined;
+  const [context, mode, percent] = words;
+  const valid =
+    command === 'status' ||
+    (command === 'set' && context && mode) ||
+    (command === 'handoff' && context) ||
+    (command === 'cleanup' && context) ||
+    command === 'audit';
+  if (!valid) {
     out.error(USAGE);
     return 64; // EX_USAGE
   }
   const token = env.SHOP_TOKEN ?? (await logIn(base, env));
-  const call = (method, path, body) =>
-    fetch(`${base}/api/v1/admin/strangler${path}`, {
+  const call = async (method, path, body) => {
+    const response = await fetch(`${base}/api/v1/admin/strangler${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: body && JSON.stringify(body),
     });
+    const answer = await response.json();
+    if (!response.ok) throw new Refused(response.status, answer);
+    return answer;
+  };
 
-  const response =
-    command === 'status'
-      ? await call('GET', '/routes')
-      : await call('PUT', `/routes/${encodeURIComponent(context)}`, percent === undefined ? { mode } : { mode, percent: Number(percent) });
-  const body = await response.json();
-  if (!response.ok) {
-    const errors = body.errors ? ` (${body.errors.map((e) => `${e.field}: ${e.message}`).join('; ')})` : '';
-    out.error(`${response.status} ${body.title}: ${body.detail}${errors}`);
+  try {
+    switch (command) {
+      case 'status':
+        return await status(call, out);
+      case 'set': {
+        const route = await call(
+          'PUT',
+          `/routes/${encodeURIComponent(context)}`,
+          percent === undefined ? { mode } : { mode, percent: Number(percent) },
+        );
+        out.log(describeRoute(route));
+        return 0;
+      }
+      case 'handoff':
+        return await handoff(call, out, context, {
+          back: flags.has('--back'),
+          resume: flags.has('--resume'),
+          abort: flags.has('--abort'),
+          until,
+        });
+      case 'cleanup': {
+        if (!flags.has('--confirm')) {
+          out.error(`cleanup drops ${context}'s retired copies for good: add --confirm`);
+          return 64;
+        }
+        const { dropped } = await call('POST', `/handoffs/${encodeURIComponent(context)}/cleanup`, { confirm: true });
+        out.log(dropped.length > 0 ? `dropped ${dropped.join(', ')}` : 'no retired copy to drop');
+        return 0;
+      }
+      case 'audit': {
+        const query = context ? `?context=${encodeURIComponent(context)}` : '';
+        for (const entry of (await call('GET', `/audit${query}`)).entries) out.log(describeAudit(entry));
+        return 0;
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof Refused)) throw error;
+    out.error(error.message);
     return 1;
   }
-  for (const route of body.routes ?? [body]) out.log(describe(route));
   return 0;
 }
 
-function describe({ context, mode, percent, updatedAt, updatedBy }) {
+class Refused extends Error {
+  constructor(status, problem) {
+    const errors = problem.errors ? ` (${problem.errors.map((e) => `${e.field}: ${e.message}`).join('; ')})` : '';
+    super(`${status} ${problem.title}: ${problem.detail}${errors}`);
+  }
+}
+
+async function status(call, out) {
+  const [{ contexts }, { instances }] = await Promise.all([call('GET', '/contexts'), call('GET', '/instances')]);
+  for (const { route, frozenSince, dataLocation, handoff } of contexts) {
+    out.log(describeRoute({ ...route, frozenSince, dataLocation }));
+    if (handoff) out.log(`  ${describeHandoff(handoff)}`);
+  }
+  const byApp = new Map();
+  for (const instance of instances) byApp.set(instance.app, (byApp.get(instance.app) ?? 0) + 1);
+  out.log(`instances: ${[...byApp].map(([app, count]) => `${app} ${count}`).join(', ') || 'none'}`);
+  return 0;
+}
+
+async function handoff(call, out, context, { back, resume, abort, until }) {
+  const path = `/handoffs/${encodeURIComponent(context)}`;
+  let handoff;
+  if (abort) handoff = await call('POST', `${path}/abort`);
+  else if (resume) handoff = await call('POST', `${path}/resume`);
+  else handoff = await call('POST', path, { direction: back ? 'back' : 'out', ...(until ? { until } : {}) });
+  out.log(describeHandoff(handoff));
+  let printed = handoff.step;
+  while (!ENDED.has(handoff.status) && handoff.status !== 'aborted') {
+    await new Promise((resolve) => setTimeout(resolve, FOLLOW_EVERY_MS));
+    handoff = await call('GET', path);
+    if (handoff.step !== printed || ENDED.has(handoff.status)) out.log(describeHandoff(handoff));
+    printed = handoff.step;
+  }
+  return handoff.status === 'done' || handoff.status === 'held' || (abort && handoff.status === 'aborted') ? 0 : 1;
+}
+
+function describeRoute({ context, mode, percent, updatedAt, updatedBy, frozenSince, dataLocation }) {
   const share = mode === 'canary' ? ` ${percent}%` : '';
-  return `${context.padEnd(10)} ${(mode + share).padEnd(12)} since ${updatedAt} by ${updatedBy}`;
+  const state = [frozenSince ? `frozen since ${frozenSince}` : '', dataLocation === 'own' ? "data in the service's own database" : '']
+    .filter(Boolean)
+    .join(', ');
+  return `${context.padEnd(10)} ${(mode + share).padEnd(12)} since ${updatedAt} by ${updatedBy}${state ? ` (${state})` : ''}`;
+}
+
+function describeHandoff({ direction, status, step, figures, error }) {
+  const freeze = figures?.freezeMs !== undefined ? `, writes frozen ${(figures.freezeMs / 1000).toFixed(1)} s` : '';
+  const tables = figures?.tables
+    ? `, ${Object.entries(figures.tables)
+        .map(([table, f]) => `${table} ${f.sourceRows}`)
+        .join(' ')}`
+    : '';
+  return `handoff ${direction}: ${status} after ${step}${freeze}${tables}${error ? ` — ${error}` : ''}`;
+}
+
+function describeAudit({ at, context, action, by, from, to, details }) {
+  const change = from || to ? ` ${from ? `${from.mode} ${from.percent}%` : '-'} -> ${to ? `${to.mode} ${to.percent}%` : '-'}` : '';
+  return `${at} ${context.padEnd(10)} ${action.padEnd(20)} by ${by}${change}${details ? ` ${JSON.stringify(details)}` : ''}`;
 }
 
 async function logIn(base, env) {

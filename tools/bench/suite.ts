@@ -1,4 +1,4 @@
-// The benchmark suite of issue 6: what the strangler costs, side by side, in one run.
+// The benchmark suite: what the strangler costs, side by side, in one run, and how long a handoff freezes writes.
 // Starts what it needs on the real PostgreSQL and RabbitMQ, warms up, measures the paths
 // alternately in several rounds, prints one table and writes it to docs/benchmarks.md.
 //
@@ -9,32 +9,25 @@
 // cut into to alternate the variants compared (5), WARMUP seconds before each (1), OUTBOX_SECONDS per
 // outbox round (DURATION), STARTS start-up measurements per database (3), BENCH_OUTPUT
 // (docs/benchmarks.md), BENCH_LOG_LEVEL of the apps (warn), BENCH_ONLY (a comma-separated subset of
-// get,place,echo,outbox,starts), BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+// get,place,echo,outbox,starts,handoff), HANDOFFS round trips of ordering's data (3), HANDOFF_ORDERS in its
+// schema meanwhile (10000), BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
 // for the monolith and order-service of the shop paths), TEST_POSTGRES_URL, TEST_AMQP_URL.
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { TokenService } from '@shop/platform';
-import {
-  createTestDatabase,
-  deleteAmqpNamespace,
-  freePort,
-  TEST_AMQP_URL,
-  TEST_POSTGRES_URL,
-  testAmqpNamespace,
-  testEnv,
-} from '@shop/testing';
+import { createTestDatabase, deleteAmqpNamespace, freePort, TEST_AMQP_URL, TEST_POSTGRES_URL, testAmqpNamespace } from '@shop/testing';
 import { sweepNamespace } from './support/broker.js';
 import { bareEcho, nestEcho, ourEcho, type EchoChannel } from './support/echo.js';
 import { describeEnvironment } from './support/environment.js';
 import { httpLoad } from './support/http-load.js';
 import { combine, measure, sleep, waitUntil, type LoadFigures } from './support/measure.js';
 import { OutboxProbe, type OutboxFigures, type OutboxTransportKind } from './support/outbox-latency.js';
+import { handoffFreeze } from './support/handoff-freeze.js';
 import { ChildApp, machineCpuSeconds, processNamed, type CpuAccount } from './support/processes.js';
 import { render, writeReport, type Results } from './support/report.js';
+import { expectStatus, startBenchShop } from './support/shop.js';
 
 const int = (name: string, fallback: number) => Math.max(1, Math.round(Number(process.env[name] ?? fallback)));
 const seconds = (name: string, fallback: number) => Math.max(0.5, Number(process.env[name] ?? fallback));
@@ -47,9 +40,12 @@ const SLICES = int('SLICES', 5);
 const SLICE_SETTLE_SECONDS = 0.3;
 const OUTBOX_SECONDS = seconds('OUTBOX_SECONDS', DURATION);
 const STARTS = int('STARTS', 3);
+/** Round trips of ordering's data (out, then back) and the orders in the schema while it moves. */
+const HANDOFFS = int('HANDOFFS', 3);
+const HANDOFF_ORDERS = int('HANDOFF_ORDERS', 10_000);
 const OUTPUT = process.env.BENCH_OUTPUT ?? new URL('../../../docs/benchmarks.md', import.meta.url).pathname;
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'get,place,echo,outbox,starts').split(',').map((part) => part.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'get,place,echo,outbox,starts,handoff').split(',').map((part) => part.trim()));
 const CHILD_NODE_ARGS = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
 /** The high concurrency of every path; the low one is 1. */
 const C = 32;
@@ -59,7 +55,6 @@ const SWITCH_WAIT_MS = 1000;
 /** How often the placed orders in flight are checked for settlement (one query for all of them). */
 const SETTLE_POLL_MS = 5;
 const PRODUCTS = 10;
-const CONTEXTS = ['identity', 'catalog', 'ordering', 'payments'];
 
 type Mode = 'monolith' | 'service';
 
@@ -147,6 +142,7 @@ async function main(): Promise<void> {
     [ONLY.has('echo'), echoPaths],
     [ONLY.has('outbox'), outboxPaths],
     [ONLY.has('starts'), startTimes],
+    [ONLY.has('handoff'), handoffWindow],
   ];
   for (const [wanted, stage] of stages) {
     if (!wanted) continue;
@@ -181,73 +177,13 @@ async function quiesce(): Promise<void> {
 // ---------------------------------------------------------------- paths 1, 2, 4 and 6 (memory)
 
 async function shopPaths(results: Results): Promise<void> {
-  const database = await createTestDatabase('bench');
-  onCleanup('drop the shop database', () => database.drop());
-  const namespace = testAmqpNamespace('bench');
-  onCleanup('delete the shop broker namespace', async () => {
-    await deleteAmqpNamespace(namespace, { contexts: CONTEXTS, services: ['ordering'] });
-    await sweepNamespace(namespace);
-  });
-  const dataDir = mkdtempSync(join(tmpdir(), 'shop-bench-'));
-  onCleanup('remove the data dir', async () => rmSync(dataDir, { recursive: true, force: true }));
-
-  const keys = testEnv();
-  const tokens = new TokenService({ privateKey: keys.JWT_PRIVATE_KEY!, publicKey: keys.JWT_PUBLIC_KEY! });
-  const bearer = (roles: string[], id: string = randomUUID()) => `Bearer ${tokens.issue({ id, roles }).accessToken}`;
-  const [monolithPort, servicePort] = [await freePort(), await freePort()];
-  const env = {
-    NODE_ENV: 'production',
-    LOG_LEVEL,
-    DATA_DIR: dataDir,
-    DATABASE_URL: database.url,
-    AMQP_URL: TEST_AMQP_URL,
-    AMQP_NAMESPACE: namespace,
-    JWT_PRIVATE_KEY: keys.JWT_PRIVATE_KEY!,
-    JWT_PUBLIC_KEY: keys.JWT_PUBLIC_KEY!,
-    ADMIN_EMAIL: 'admin@bench.test',
-    ADMIN_PASSWORD: randomBytes(12).toString('hex'),
-  };
   log('starting the monolith (with a facade-bypass route) and order-service as processes');
-  const monolith = await ChildApp.start(
-    'monolith',
-    'dist/tools/bench/support/monolith-with-bypass.js',
-    monolithPort,
-    { ...env, PORT: String(monolithPort) },
-    { nodeArgs: CHILD_NODE_ARGS },
+  const { monolith, orderService, db, base, admin, bearer, send } = await startBenchShop(
+    { name: 'bench', logLevel: LOG_LEVEL, nodeArgs: CHILD_NODE_ARGS, monolithScript: 'dist/tools/bench/support/monolith-with-bypass.js' },
+    onCleanup,
   );
-  onCleanup('stop the monolith', () => monolith.stop());
-  const orderService = await ChildApp.start(
-    'order-service',
-    'dist/apps/order-service/src/main.js',
-    servicePort,
-    { ...env, ORDER_SERVICE_PORT: String(servicePort) },
-    { nodeArgs: CHILD_NODE_ARGS },
-  );
-  onCleanup('stop order-service', () => orderService.stop());
   results.memory.monolithIdleMiB = monolith.memory().rssMiB;
   results.memory.orderServiceIdleMiB = orderService.memory().rssMiB;
-
-  const base = `http://127.0.0.1:${monolithPort}/api/v1`;
-  const admin = bearer(['admin']);
-  const send = async (method: string, path: string, auth: string, body?: unknown) => {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        authorization: auth,
-        ...(body === undefined ? {} : { 'content-type': 'application/json', 'idempotency-key': randomUUID() }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return {
-      status: response.status,
-      servedBy: response.headers.get('x-served-by'),
-      body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-    };
-  };
-  const expectStatus = (what: string, status: number, actual: { status: number; body: unknown }) => {
-    if (actual.status !== status) throw new Error(`${what}: expected ${status}, got ${actual.status} ${JSON.stringify(actual.body)}`);
-  };
 
   // Data: products with stock for every order the run places, priced under the payment limit.
   const products: string[] = [];
@@ -261,9 +197,6 @@ async function shopPaths(results: Results): Promise<void> {
     expectStatus('create product', 201, created);
     products.push(created.body.id as string);
   }
-  const db = new pg.Client({ connectionString: database.url });
-  await db.connect();
-  onCleanup('close the database client', () => db.end());
   await waitUntil(
     async () => (await db.query('SELECT count(*)::int AS n FROM ordering.product_prices')).rows[0].n === PRODUCTS,
     30_000,
@@ -492,6 +425,13 @@ async function startTimes(results: Results): Promise<void> {
       await cleanUp();
     }
   }
+}
+
+// ---------------------------------------------------------------- path 7, the freeze window of a handoff
+
+async function handoffWindow(results: Results): Promise<void> {
+  results.handoff = await handoffFreeze({ orders: HANDOFF_ORDERS, rounds: HANDOFFS, logLevel: LOG_LEVEL, log }, onCleanup);
+  await cleanUp();
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { readContextMap, type ContextMap } from './context-map.js';
+import ts from 'typescript';
+import { appModuleImports, readContextMap, type ContextMap } from './context-map.js';
 import { renderContextMap } from './render-context-map.js';
 
 const workspace = fileURLToPath(new URL('../..', import.meta.url));
@@ -119,10 +120,21 @@ describe('context map: what the reader picks up, on a fixture', () => {
             { project: 'relay', module: 'RelayModule.forFacade()' },
             { project: 'alpha', module: 'AlphaModule.forRoot()' },
             { project: 'shell', module: 'ShellOwnModule' },
+            { project: 'beta', module: 'BetaConsumer', unless: "without.has('beta')" },
           ],
         },
       ],
     });
+  });
+
+  it('refuses a spread in imports it cannot read, rather than leaving a module off the map', () => {
+    const source = ts.createSourceFile(
+      'shell.app.ts',
+      'export const shell = { module: Shell, imports: [Kernel, ...extra] };',
+      ts.ScriptTarget.ES2023,
+      true,
+    );
+    expect(() => appModuleImports(source)).toThrow(/shell\.app\.ts:1: a spread in imports is read only as/);
   });
 
   it('renders an arrow per publisher and consumer, labelled with the messages', () => {

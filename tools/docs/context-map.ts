@@ -63,6 +63,8 @@ export interface HostedModule {
   project: string;
   /** The entry of the app's `@Module({ imports })` as written, e.g. `StranglerModule.forFacade()`. */
   module: string;
+  /** The condition under which the app leaves it out, as written, e.g. `retired.has('ordering')`. */
+  unless?: string;
 }
 
 export interface AppEntry {
@@ -160,9 +162,10 @@ export function readContextMap(workspace: string): ContextMap {
     const modules = sourcesOf(app).flatMap((file) => {
       const source = parse(file);
       const imported = importedNames(file, source);
-      return appModuleImports(source).map((entry) => ({
+      return appModuleImports(source).map(({ entry, unless }) => ({
         project: imported.get(rootIdentifier(entry))?.project.name ?? app.name,
         module: entry.getText(source).replace(/\s+/g, ' '),
+        ...(unless ? { unless } : {}),
       }));
     });
     return { name: app.name, modules };
@@ -293,17 +296,47 @@ function propertyName(name: ts.PropertyName): string | undefined {
   return ts.isIdentifier(name) || ts.isStringLiteralLike(name) || ts.isNumericLiteral(name) ? name.text : undefined;
 }
 
-/** The entries of `imports: [...]` in every `@Module({...})` class decorator of a file. */
-function appModuleImports(source: ts.SourceFile): ts.Expression[] {
-  const found: ts.Expression[] = [];
-  visit(source, (node) => {
-    if (!ts.isDecorator(node) || !ts.isCallExpression(node.expression) || node.expression.expression.getText() !== 'Module') return;
-    const [metadata] = node.expression.arguments;
-    if (!metadata || !ts.isObjectLiteralExpression(metadata)) return;
+/**
+ * The entries of `imports: [...]` in every `@Module({...})` class decorator of a file and in every
+ * dynamic module it builds (`{ module: X, imports: [...] }`), with the condition of a module imported
+ * only sometimes (`...(condition ? [] : [X])`).
+ */
+export function appModuleImports(source: ts.SourceFile): Array<{ entry: ts.Expression; unless?: string }> {
+  const found: Array<{ entry: ts.Expression; unless?: string }> = [];
+  const importsOf = (metadata: ts.ObjectLiteralExpression) => {
     const imports = metadata.properties.find(
       (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && propertyName(p.name) === 'imports',
     );
-    if (imports && ts.isArrayLiteralExpression(imports.initializer)) found.push(...imports.initializer.elements);
+    if (!imports || !ts.isArrayLiteralExpression(imports.initializer)) return;
+    for (const element of imports.initializer.elements) {
+      if (!ts.isSpreadElement(element)) {
+        found.push({ entry: element });
+        continue;
+      }
+      let spread: ts.Expression = element.expression;
+      while (ts.isParenthesizedExpression(spread)) spread = spread.expression;
+      const optional =
+        ts.isConditionalExpression(spread) &&
+        ts.isArrayLiteralExpression(spread.whenTrue) &&
+        spread.whenTrue.elements.length === 0 &&
+        ts.isArrayLiteralExpression(spread.whenFalse)
+          ? spread
+          : undefined;
+      if (!optional) throw unreadable(element, 'a spread in imports is read only as ...(condition ? [] : [Module, …])');
+      const unless = optional.condition.getText(source).replace(/\s+/g, ' ');
+      for (const entry of (optional.whenFalse as ts.ArrayLiteralExpression).elements) found.push({ entry, unless });
+    }
+  };
+  visit(source, (node) => {
+    if (ts.isDecorator(node) && ts.isCallExpression(node.expression) && node.expression.expression.getText() === 'Module') {
+      const [metadata] = node.expression.arguments;
+      if (metadata && ts.isObjectLiteralExpression(metadata)) importsOf(metadata);
+    } else if (
+      ts.isObjectLiteralExpression(node) &&
+      node.properties.some((p) => ts.isPropertyAssignment(p) && propertyName(p.name) === 'module')
+    ) {
+      importsOf(node);
+    }
   });
   return found;
 }

@@ -107,7 +107,7 @@ export function renderContextMap(map: ContextMap): string {
       return [
         code(app.name),
         list([...new Set(ofContexts.map((m) => m.project))].sort(byText)),
-        list(ofContexts.map((m) => code(m.module))),
+        list(ofContexts.map((m) => (m.unless ? `${code(m.module)} unless ${code(m.unless)}` : code(m.module)))),
         list(app.modules.filter((m) => !contextNames.has(m.project)).map((m) => code(m.module))),
       ];
     }),
@@ -137,7 +137,7 @@ export function renderContextMap(map: ContextMap): string {
     '',
     '## Apps',
     '',
-    'Which app hosts what: the `imports` of its `@Module`.',
+    'Which app hosts what: the `imports` of its `@Module`, or of the dynamic module it composes.',
     '',
     ...hosting,
     '',

@@ -88,7 +88,7 @@ describe('strangler control without a broker', () => {
     expect(response.body).toEqual({ context: 'ordering', mode: 'monolith', percent: 0, updatedAt: expect.any(String), updatedBy: adminId });
     const audit = await shop.app
       .get<DataSource>(dataSourceToken('strangler'))
-      .query('SELECT * FROM strangler.route_changes ORDER BY id DESC LIMIT 1');
+      .query('SELECT * FROM strangler.audit ORDER BY id DESC LIMIT 1');
     expect(audit[0]).toMatchObject({
       context: 'ordering',
       from_mode: 'monolith',

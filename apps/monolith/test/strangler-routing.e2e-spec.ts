@@ -96,7 +96,7 @@ describe('strangler routing with order-service running', () => {
     expect(response.headers['x-served-by']).toBe('order-service');
     const [change] = await shop.app
       .get<DataSource>(dataSourceToken('strangler'))
-      .query('SELECT * FROM strangler.route_changes ORDER BY id DESC LIMIT 1');
+      .query('SELECT * FROM strangler.audit ORDER BY id DESC LIMIT 1');
     expect(change).toMatchObject({ from_mode: 'monolith', to_mode: 'service', to_percent: 100 });
   });
 

@@ -1,2 +1,3 @@
-export { OrderingHttpModule, OrderingModule } from './ordering.module.js';
+export { OrderingModule } from './ordering.module.js';
+export { OrderingHttpModule } from './ordering-http.module.js';
 export { orderingStrangleable } from './ordering.strangleable.js';

@@ -1,8 +1,6 @@
-import { Module, type MiddlewareConsumer, type NestModule, type OnModuleInit } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { BoundedContextModule, ContextMessaging } from '@shop/platform';
-import { servedByMonolith, StranglerModule } from '@shop/strangler';
 import { orderingProblems } from './api/ordering.problems.js';
-import { OrdersHttpController } from './api/orders.http.controller.js';
 import { CancelOrderHandler } from './application/commands/cancel-order/cancel-order.handler.js';
 import { PlaceOrderHandler } from './application/commands/place-order/place-order.handler.js';
 import { GetOrderHandler } from './application/queries/get-order/get-order.handler.js';
@@ -16,11 +14,11 @@ import { OrderEntity } from './infrastructure/order.entity.js';
 import { TypeOrmOrderRepository } from './infrastructure/order.repository.js';
 import { SqlProductPrices } from './infrastructure/product-prices.repository.js';
 import { IDEMPOTENCY_KEYS, ORDER_REPOSITORY, PRODUCT_PRICES } from './ordering.di-tokens.js';
-import { orderingStrangleable } from './ordering.strangleable.js';
 
 /**
  * The ordering bounded context: orders, the placement saga, and its read model of catalog prices.
- * Hosted by the monolith and by order-service, unchanged; its HTTP routes are OrderingHttpModule's.
+ * Hosted by the monolith and by order-service, unchanged; its HTTP routes are OrderingHttpModule's
+ * (ordering-http.module.ts), which load none of this: a monolith built without ordering keeps only them.
  */
 @Module({
   imports: [
@@ -52,19 +50,5 @@ export class OrderingModule implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     await this.messaging.subscribe(this.saga, this.prices);
-  }
-}
-
-/**
- * Ordering's HTTP routes, behind the strangler facade (only the monolith serves HTTP): their
- * ContextGateway sends each command and query to wherever the route table says ordering lives.
- */
-@Module({
-  imports: [StranglerModule.forContext(orderingStrangleable)],
-  controllers: [OrdersHttpController],
-})
-export class OrderingHttpModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(servedByMonolith).forRoutes(OrdersHttpController);
   }
 }

@@ -1,4 +1,4 @@
-export { StranglerModule, servedByMonolith } from './strangler.module.js';
+export { StranglerModule, servedByDefault } from './strangler.module.js';
 export { stranglerConfig, bootModeConfig, type StranglerConfig } from './strangler.config.js';
 export { ContextGateway, SERVED_BY_HEADER, MONOLITH } from './routing/context-gateway.js';
 export {

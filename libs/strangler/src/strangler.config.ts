@@ -1,5 +1,5 @@
-import { defineConfig, variables, type ConfigSlice } from '@shop/platform';
-import { STRANGLER_MODES, type StranglerMode } from './routing/strangleable-context.js';
+import { defineConfig, variables, type ConfigSlice, type DatabaseConfig } from '@shop/platform';
+import { SETTABLE_MODES, type SettableMode } from './routing/strangleable-context.js';
 
 export interface StranglerConfig {
   /** Every call to an extracted service gives up after this (at most 3 s). */
@@ -18,19 +18,44 @@ export const stranglerConfig = defineConfig({
   build: (raw): StranglerConfig => ({ timeoutMs: raw.STRANGLER_TIMEOUT_MS, breakerCooldownMs: raw.STRANGLER_BREAKER_COOLDOWN_MS }),
 });
 
-const bootModes = new Map<string, ConfigSlice<StranglerMode>>();
+const bootModes = new Map<string, ConfigSlice<SettableMode>>();
 
 /** `STRANGLER_<CONTEXT>`: the mode a strangleable context boots in when no route is persisted yet. */
-export function bootModeConfig(context: string): ConfigSlice<StranglerMode> {
+export function bootModeConfig(context: string): ConfigSlice<SettableMode> {
   let slice = bootModes.get(context);
   if (!slice) {
     const variable = `STRANGLER_${context.toUpperCase()}`;
     slice = defineConfig({
       name: `strangler.${context}`,
-      variables: { [variable]: variables.oneOf(STRANGLER_MODES).default('monolith') },
-      build: (raw) => raw[variable] as StranglerMode,
+      variables: { [variable]: variables.oneOf(SETTABLE_MODES).default('monolith') },
+      build: (raw) => raw[variable] as SettableMode,
     });
     bootModes.set(context, slice);
+  }
+  return slice;
+}
+
+const ownDatabases = new Map<string, ConfigSlice<DatabaseConfig | undefined>>();
+
+/**
+ * `<CONTEXT>_OWN_DATABASE_URL`: the database a strangled context's data is handed off to, given to the
+ * service that hosts it (a secret; never stored in a table). Until a handoff the context lives in the
+ * shared database as before.
+ */
+export function ownDatabaseConfig(context: string): ConfigSlice<DatabaseConfig | undefined> {
+  let slice = ownDatabases.get(context);
+  if (!slice) {
+    const variable = `${context.toUpperCase()}_OWN_DATABASE_URL`;
+    slice = defineConfig({
+      name: `strangler.${context}.own-database`,
+      variables: { [variable]: variables.url(['postgres', 'postgresql']) },
+      secrets: [variable],
+      build: (raw): DatabaseConfig | undefined => {
+        const url = raw[variable] as string | undefined;
+        return url ? { kind: 'postgres', url } : undefined;
+      },
+    });
+    ownDatabases.set(context, slice);
   }
   return slice;
 }

@@ -4,8 +4,11 @@ import {
   Injectable,
   Module,
   type DynamicModule,
+  type NestMiddleware,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
+  type Provider,
+  type Type,
 } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { NextFunction, Request, Response } from 'express';
@@ -15,70 +18,203 @@ import {
   AmqpNames,
   ConfigModule,
   Configuration,
+  CONSUMERS_WAIT_FOR_CONTROL,
+  CONTEXT_LOCATOR,
   DatabaseConnector,
   dataSourceToken,
+  HostedContexts,
   INSTANCE_ID,
+  platformConfig,
   ProblemCatalog,
   RpcClient,
   RpcServer,
   TokenService,
   type AmqpConnection,
+  type ContextLocator,
+  type DatabaseConfig,
+  type PlatformConfig,
 } from '@shop/platform';
-import { StranglerAdminController } from './control/strangler-admin.controller.js';
 import { CreateStranglerTables1763700000900 } from './control/1763700000900-create-strangler-tables.migration.js';
+import { CreateControlPlane1764700000900 } from './control/1764700000900-control-plane.migration.js';
+import { AdvisoryLocks } from './control/advisory-locks.js';
+import { ControlChannel } from './control/control-channel.js';
+import { HandoffDriver } from './control/handoff-driver.js';
+import { HandoffStore } from './control/handoffs.js';
+import { InstanceRegistry } from './control/instances.js';
+import { MigrationControl } from './control/migration-control.js';
+import { SchemaJanitor } from './control/schema-janitor.js';
+import { StranglerAdminController } from './control/strangler-admin.controller.js';
+import { StranglerAgent, type ServedContexts } from './control/strangler-agent.js';
 import { RemoteServices } from './remote/remote-services.js';
 import { StranglerEndpoint } from './remote/strangler-endpoint.js';
 import { ContextGateway, MONOLITH, SERVED_BY_HEADER } from './routing/context-gateway.js';
 import { RouteTable } from './routing/route-table.js';
 import { StrangleableContexts, type StrangleableContext } from './routing/strangleable-context.js';
 import { ShadowComparer } from './shadow/shadow-comparer.js';
-import { bootModeConfig, stranglerConfig, type StranglerConfig } from './strangler.config.js';
+import { bootModeConfig, ownDatabaseConfig, stranglerConfig, type StranglerConfig } from './strangler.config.js';
 
-/** The strangler's own schema, like a context's: `strangler.routes` and its audit trail. */
+/** The strangler's own schema, like a context's: routes, their audit trail, instances, handoffs. */
 const STRANGLER_DATA_SOURCE = dataSourceToken('strangler');
 const RPC_CLIENT = Symbol('RpcClient');
+const SERVED = Symbol('ServedContexts');
 
-/** Marks a strangled route's answer as the monolith's until the gateway says otherwise (so 401s carry it too). */
-export function servedByMonolith(_request: Request, response: Response, next: NextFunction): void {
-  response.setHeader(SERVED_BY_HEADER, MONOLITH);
-  next();
+/**
+ * Marks every answer of a strangled context's routes with who serves the context by default (so a
+ * 401 carries it too), until the gateway says who served the request: the monolith, or the service
+ * once the context is retired (the monolith serves none of it any more).
+ */
+export function servedByDefault(descriptor: StrangleableContext): Type<NestMiddleware> {
+  @Injectable()
+  class ServedByDefault implements NestMiddleware {
+    constructor(@Inject(RouteTable) private readonly routes: RouteTable) {}
+
+    use(_request: Request, response: Response, next: NextFunction): void {
+      const retired = this.routes.get(descriptor.context)?.mode === 'retired';
+      response.setHeader(SERVED_BY_HEADER, retired ? descriptor.service : MONOLITH);
+      next();
+    }
+  }
+  return ServedByDefault;
 }
 
+/** Owns what runs for the whole life of the process: the channel, the routes' following, the agent. */
 @Injectable()
-class FacadeLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+class ControlLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(RouteTable) private readonly routes: RouteTable,
     @Inject(StrangleableContexts) private readonly contexts: StrangleableContexts,
+    @Inject(StranglerAgent) private readonly agent: StranglerAgent,
+    @Inject(HostedContexts) private readonly hosted: HostedContexts,
     @Inject(Configuration) private readonly configuration: Configuration,
+    @Inject(ControlChannel) private readonly channel: ControlChannel,
+    @Inject(SERVED) private readonly served: ServedContexts | undefined,
   ) {}
 
-  /** Every context has registered by now; its boot mode applies only if no route is persisted. */
+  /** Every context has registered by now; a facade's boot mode applies only if no route is persisted. */
   async onApplicationBootstrap(): Promise<void> {
-    const bootModes = Object.fromEntries(
-      this.contexts.all().map(({ context }) => [context, this.configuration.get(bootModeConfig(context))]),
-    );
+    const facade = this.served === undefined;
+    const bootModes = facade
+      ? Object.fromEntries(this.contexts.all().map(({ context }) => [context, this.configuration.get(bootModeConfig(context))]))
+      : {};
     await this.routes.start(bootModes);
+    if (facade) this.refuseStaleCopies();
+    await this.agent.start();
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     this.routes.stop();
+    await this.agent.stop();
+    await this.channel.close();
+  }
+
+  /** A monolith still hosting a context whose data was handed off would work on a stale copy: it does not start. */
+  private refuseStaleCopies(): void {
+    for (const context of this.hosted.all()) {
+      if (this.routes.get(context.name)?.dataLocation !== 'own') continue;
+      throw new Error(
+        `${context.name}'s data has been handed off to its service; this monolith still hosts it. ` +
+          `Start it without the context (RETIRED_CONTEXTS=${context.name}), or hand the data back first.`,
+      );
+    }
   }
 }
 
 @Injectable()
-class EndpointLifecycle implements OnApplicationBootstrap {
-  constructor(@Inject(StranglerEndpoint) private readonly endpoint: StranglerEndpoint) {}
+class ServiceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(StranglerEndpoint) private readonly endpoint: StranglerEndpoint,
+    @Inject(HandoffDriver) private readonly driver: HandoffDriver,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.endpoint.start();
+    this.driver.start();
+  }
+
+  onApplicationShutdown(): void {
+    this.driver.stop();
   }
 }
 
+/** What both the facade and a service run: the strangler's schema, its control channel, routes, and this instance's agent. */
+function controlPlane(app: string): Provider[] {
+  return [
+    {
+      provide: STRANGLER_DATA_SOURCE,
+      inject: [DatabaseConnector],
+      useFactory: (connector: DatabaseConnector) =>
+        connector.open({
+          schema: 'strangler',
+          entities: [],
+          migrations: [CreateStranglerTables1763700000900, CreateControlPlane1764700000900],
+        }),
+    },
+    {
+      provide: ControlChannel,
+      inject: [STRANGLER_DATA_SOURCE, platformConfig.token],
+      useFactory: async (dataSource: DataSource, config: PlatformConfig) => {
+        const channel = new ControlChannel(dataSource, config.database.kind === 'postgres' ? config.database.url : undefined);
+        await channel.start();
+        return channel;
+      },
+    },
+    {
+      provide: RouteTable,
+      inject: [STRANGLER_DATA_SOURCE, ControlChannel],
+      useFactory: (ds: DataSource, channel: ControlChannel) => new RouteTable(ds, channel),
+    },
+    {
+      provide: HandoffStore,
+      inject: [STRANGLER_DATA_SOURCE, ControlChannel],
+      useFactory: (ds: DataSource, channel: ControlChannel) => new HandoffStore(ds, channel),
+    },
+    {
+      provide: StranglerAgent,
+      inject: [
+        RouteTable,
+        StrangleableContexts,
+        HostedContexts,
+        SERVED,
+        STRANGLER_DATA_SOURCE,
+        ControlChannel,
+        INSTANCE_ID,
+        platformConfig.token,
+        Configuration,
+      ],
+      useFactory: (
+        routes: RouteTable,
+        contexts: StrangleableContexts,
+        hosted: HostedContexts,
+        served: ServedContexts | undefined,
+        dataSource: DataSource,
+        channel: ControlChannel,
+        instanceId: string,
+        config: PlatformConfig,
+        configuration: Configuration,
+      ) => {
+        const options = { app, facade: served === undefined, home: config.database, ownDatabaseOf: ownDatabaseOf(configuration) };
+        const postgres = config.database.kind === 'postgres';
+        const registry = new InstanceRegistry(dataSource, channel, `${app}-${instanceId}`, () => agent.report(), postgres);
+        const agent: StranglerAgent = new StranglerAgent(options, routes, contexts, hosted, served, registry);
+        return agent;
+      },
+    },
+    { provide: CONSUMERS_WAIT_FOR_CONTROL, useValue: true },
+    ControlLifecycle,
+  ];
+}
+
+const ownDatabaseOf =
+  (configuration: Configuration) =>
+  (context: string): DatabaseConfig | undefined =>
+    configuration.has(ownDatabaseConfig(context)) ? configuration.get(ownDatabaseConfig(context)) : undefined;
+
 /**
  * The strangler's machinery.
- * - `forFacade()` in the monolith: the persisted route table, the admin API, and a circuit-broken
- *   request-reply client per extracted service.
- * - `forService(...contexts)` in an extracted service: answers the facade's requests for those contexts.
+ * - `forFacade()` in the monolith: the route table, the admin API, a circuit-broken request-reply
+ *   client per extracted service, and the agent that steers what the monolith hosts.
+ * - `forService(...contexts)` in an extracted service: answers the facade's requests for those
+ *   contexts, follows their data when it is handed off, and can drive a handoff.
  * - `forContext(descriptor)` beside a strangleable context's controllers: gives them its ContextGateway.
  */
 @Global()
@@ -87,18 +223,13 @@ export class StranglerModule {
   static forFacade(): DynamicModule {
     return {
       module: StranglerModule,
-      imports: [ConfigModule.forFeature(stranglerConfig)],
+      imports: [ConfigModule.forFeature(stranglerConfig, platformConfig)],
       controllers: [StranglerAdminController],
       providers: [
         StrangleableContexts,
         ShadowComparer,
-        {
-          provide: STRANGLER_DATA_SOURCE,
-          inject: [DatabaseConnector],
-          useFactory: (connector: DatabaseConnector) =>
-            connector.open({ schema: 'strangler', entities: [], migrations: [CreateStranglerTables1763700000900] }),
-        },
-        { provide: RouteTable, inject: [STRANGLER_DATA_SOURCE], useFactory: (dataSource: DataSource) => new RouteTable(dataSource) },
+        { provide: SERVED, useValue: undefined },
+        ...controlPlane('monolith'),
         {
           provide: RPC_CLIENT,
           inject: [AMQP_CONNECTION, AmqpNames, INSTANCE_ID],
@@ -115,15 +246,29 @@ export class StranglerModule {
           useFactory: (contexts: StrangleableContexts, rpc: RpcClient | undefined, config: StranglerConfig) =>
             new RemoteServices(contexts, rpc, { timeoutMs: config.timeoutMs, cooldownMs: config.breakerCooldownMs }),
         },
-        FacadeLifecycle,
+        {
+          provide: MigrationControl,
+          inject: [StrangleableContexts, RouteTable, RemoteServices, HandoffStore, StranglerAgent, HostedContexts, STRANGLER_DATA_SOURCE],
+          useFactory: (
+            contexts: StrangleableContexts,
+            routes: RouteTable,
+            remotes: RemoteServices,
+            handoffs: HandoffStore,
+            agent: StranglerAgent,
+            hosted: HostedContexts,
+            dataSource: DataSource,
+          ) => new MigrationControl(contexts, routes, remotes, handoffs, agent.registry, hosted, new AdvisoryLocks(dataSource)),
+        },
+        { provide: SchemaJanitor, inject: [STRANGLER_DATA_SOURCE], useFactory: (dataSource: DataSource) => new SchemaJanitor(dataSource) },
       ],
-      exports: [StrangleableContexts, ShadowComparer, RemoteServices, RouteTable],
+      exports: [StrangleableContexts, ShadowComparer, RemoteServices, RouteTable, HandoffStore, StranglerAgent],
     };
   }
 
   static forService(...served: StrangleableContext[]): DynamicModule {
     return {
       module: StranglerModule,
+      imports: [ConfigModule.forFeature(platformConfig, ...served.map(({ context }) => ownDatabaseConfig(context)))],
       providers: [
         {
           provide: StrangleableContexts,
@@ -135,7 +280,7 @@ export class StranglerModule {
         },
         {
           provide: StranglerEndpoint,
-          inject: [StrangleableContexts, AMQP_CONNECTION, AmqpNames, TokenService, CommandBus, QueryBus, ProblemCatalog],
+          inject: [StrangleableContexts, AMQP_CONNECTION, AmqpNames, TokenService, CommandBus, QueryBus, ProblemCatalog, RouteTable],
           useFactory: (
             contexts: StrangleableContexts,
             connection: AmqpConnection | undefined,
@@ -144,13 +289,69 @@ export class StranglerModule {
             commands: CommandBus,
             queries: QueryBus,
             problems: ProblemCatalog,
+            routes: RouteTable,
           ) => {
             if (!connection) throw new Error('An extracted service is reached over RabbitMQ: set AMQP_URL.');
-            return new StranglerEndpoint(contexts, new RpcServer(connection, names), tokens, commands, queries, problems);
+            return new StranglerEndpoint(contexts, new RpcServer(connection, names), tokens, commands, queries, problems, routes);
           },
         },
-        EndpointLifecycle,
+        { provide: SERVED, useExisting: StranglerEndpoint },
+        ...controlPlane(served[0]?.service ?? 'service'),
+        {
+          provide: CONTEXT_LOCATOR,
+          inject: [STRANGLER_DATA_SOURCE, Configuration],
+          useFactory: (dataSource: DataSource, configuration: Configuration): ContextLocator => ({
+            // A service starting after its context's data was handed off opens it where it lives now.
+            locate: async (context) => {
+              const [route]: Array<{ data_location: string }> = await dataSource.query(
+                'SELECT data_location FROM strangler.routes WHERE context = $1',
+                [context],
+              );
+              if (route?.data_location !== 'own') return undefined;
+              const database = ownDatabaseOf(configuration)(context);
+              if (!database)
+                throw new Error(`${context}'s data lives in its own database now: set ${context.toUpperCase()}_OWN_DATABASE_URL.`);
+              return { database, location: 'own' };
+            },
+          }),
+        },
+        {
+          provide: HandoffDriver,
+          inject: [
+            HandoffStore,
+            RouteTable,
+            StranglerAgent,
+            ControlChannel,
+            HostedContexts,
+            STRANGLER_DATA_SOURCE,
+            platformConfig.token,
+            Configuration,
+          ],
+          useFactory: (
+            handoffs: HandoffStore,
+            routes: RouteTable,
+            agent: StranglerAgent,
+            channel: ControlChannel,
+            hosted: HostedContexts,
+            dataSource: DataSource,
+            config: PlatformConfig,
+            configuration: Configuration,
+          ) =>
+            new HandoffDriver(
+              { instanceId: agent.registry.instanceId, home: config.database, ownDatabaseOf: ownDatabaseOf(configuration) },
+              handoffs,
+              routes,
+              agent.registry,
+              channel,
+              hosted,
+              dataSource,
+              new AdvisoryLocks(dataSource),
+              () => served.map(({ context }) => context),
+            ),
+        },
+        ServiceLifecycle,
       ],
+      exports: [CONTEXT_LOCATOR],
     };
   }
 
@@ -161,7 +362,7 @@ export class StranglerModule {
       providers: [
         {
           provide: ContextGateway,
-          inject: [StrangleableContexts, CommandBus, QueryBus, RouteTable, RemoteServices, ShadowComparer],
+          inject: [StrangleableContexts, CommandBus, QueryBus, RouteTable, RemoteServices, ShadowComparer, HostedContexts],
           useFactory: (
             contexts: StrangleableContexts,
             commands: CommandBus,
@@ -169,9 +370,10 @@ export class StranglerModule {
             routes: RouteTable,
             remotes: RemoteServices,
             shadow: ShadowComparer,
+            hosted: HostedContexts,
           ) => {
             contexts.register(descriptor);
-            return new ContextGateway(descriptor, contexts, commands, queries, routes, remotes.for(descriptor.context), shadow);
+            return new ContextGateway(descriptor, contexts, commands, queries, routes, remotes.for(descriptor.context), shadow, hosted);
           },
         },
       ],

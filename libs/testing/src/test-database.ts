@@ -47,3 +47,40 @@ export async function holdLock(url: string, statement: string, params: unknown[]
     await client.end();
   };
 }
+
+/**
+ * A login role of its own on a test database with every privilege on `schemas` (their tables and
+ * sequences) and none anywhere else, to prove an app never touches what it was not given.
+ */
+export async function createRestrictedRole(
+  database: TestDatabase,
+  schemas: string[],
+): Promise<{ role: string; url: string; drop(): Promise<void> }> {
+  const role = `shop_role_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const password = randomBytes(12).toString('hex');
+  await withAdminClient((client) => client.query(`CREATE ROLE "${role}" LOGIN PASSWORD '${password}'`));
+  const onDatabase = new pg.Client({ connectionString: database.url });
+  await onDatabase.connect();
+  try {
+    await onDatabase.query(`GRANT CONNECT, CREATE ON DATABASE "${database.name}" TO "${role}"`);
+    for (const schema of schemas) {
+      await onDatabase.query(`GRANT USAGE, CREATE ON SCHEMA "${schema}" TO "${role}"`);
+      await onDatabase.query(`GRANT ALL ON ALL TABLES IN SCHEMA "${schema}" TO "${role}"`);
+      await onDatabase.query(`GRANT ALL ON ALL SEQUENCES IN SCHEMA "${schema}" TO "${role}"`);
+    }
+  } finally {
+    await onDatabase.end();
+  }
+  const url = new URL(database.url);
+  url.username = role;
+  url.password = password;
+  return {
+    role,
+    url: url.toString(),
+    drop: () =>
+      withAdminClient(async (client) => {
+        await client.query(`DROP OWNED BY "${role}" CASCADE`).catch(() => undefined);
+        await client.query(`DROP ROLE IF EXISTS "${role}"`);
+      }).then(() => undefined),
+  };
+}

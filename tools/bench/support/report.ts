@@ -1,7 +1,8 @@
-// The suite's one table, its verdict on each target of issue 6, and docs/benchmarks.md.
+// The suite's one table, its verdict on each target, and docs/benchmarks.md.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Environment } from './environment.js';
 import { median, type LoadFigures } from './measure.js';
+import { handoffMedians, type HandoffFigures } from './handoff-freeze.js';
 import type { OutboxFigures, OutboxTransportKind } from './outbox-latency.js';
 
 export interface LoadRound {
@@ -24,6 +25,7 @@ export interface Results {
   outbox: Partial<Record<OutboxTransportKind, OutboxFigures[]>>;
   memory: { monolithIdleMiB?: number; orderServiceIdleMiB?: number; monolithPeakMiB?: number; orderServicePeakMiB?: number };
   starts: Record<string, number[]>;
+  handoff?: HandoffFigures;
 }
 
 /**
@@ -67,6 +69,7 @@ interface Verdict {
 
 const perSecond = (figures: LoadFigures) => figures.perSecond;
 const ms = (value: number) => `${value.toFixed(2)} ms`;
+const seconds = (valueMs: number) => `${(valueMs / 1000).toFixed(2)} s`;
 const signedMs = (value: number) => `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(2)} ms`;
 
 /** Median over rounds of a per-round comparison (both measured in the same round, minutes apart at most). */
@@ -109,6 +112,17 @@ function verdicts(results: Results): Verdict[] {
     const p99 = median(outbox.map((r) => r.p99Ms));
     out.push({ row: 'outbox.amqp', target: '5. p50 ≤ 20 ms', figure: `p50 ${ms(p50)}`, met: p50 <= 20 });
     out.push({ row: 'outbox.amqp', target: '5. p99 ≤ 200 ms', figure: `p99 ${ms(p99)}`, met: p99 <= 200 });
+  }
+  for (const direction of ['out', 'back'] as const) {
+    if (!results.handoff) break;
+    const { refusedMs, n } = handoffMedians(results.handoff, direction);
+    if (n === 0) continue;
+    out.push({
+      row: `handoff.${direction}`,
+      target: `7. writes refused during a handoff ${direction} with ${results.handoff.orders} orders ≤ 5 s (median of ${n})`,
+      figure: `${(refusedMs / 1000).toFixed(2)} s`,
+      met: refusedMs <= 5000,
+    });
   }
   return out;
 }
@@ -209,6 +223,23 @@ export function render(results: Results): { table: string; targets: string } {
     if (times?.length)
       rows.push(['6', label, '', '', '', '', `${(median(times) / 1000).toFixed(2)} s (median of ${times.length})`, '', '']);
   }
+  for (const direction of ['out', 'back'] as const) {
+    if (!results.handoff) break;
+    const { freezeMs, refusedMs, n } = handoffMedians(results.handoff, direction);
+    if (n === 0) continue;
+    const copyMs = median(results.handoff.rounds.filter((r) => r.direction === direction).map((r) => r.copyMs));
+    rows.push([
+      '7',
+      `handoff ${direction === 'out' ? "to order-service's own database" : 'back to the shared database'}, ` +
+        `${results.handoff.orders} orders (${results.handoff.rounds[0]?.rows ?? '?'} rows), median of ${n}`,
+      '',
+      '',
+      '',
+      '',
+      `writes refused ${seconds(refusedMs)} for a client (frozen ${seconds(freezeMs)}, copy ${seconds(copyMs)})`,
+      ...judged(`handoff.${direction}`).slice(1),
+    ]);
+  }
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   const table = [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
   const targets = all.map((v) => `- ${v.target}: **${v.met ? 'met' : 'missed'}** (${v.figure})`).join('\n');
@@ -233,7 +264,7 @@ export function writeReport(path: string, results: Results, environment: Environ
     '',
     table,
     '',
-    'Targets of issue 6:',
+    'Targets:',
     '',
     targets,
     '',

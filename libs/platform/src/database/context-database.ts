@@ -49,6 +49,11 @@ export class ContextDatabase implements DataSourceRef {
     return this.connector.openAt(database, this.options);
   }
 
+  /** Closes a DataSource `prepare` opened that the context did not move to. */
+  discard(dataSource: DataSource): Promise<void> {
+    return dataSource === this.current ? Promise.resolve() : this.connector.release(dataSource);
+  }
+
   /** From the next call on, the context works on `database` (labelled `location`); the former DataSource closes a little later. */
   async moveTo(database: DatabaseConfig, location: string, prepared?: DataSource): Promise<void> {
     const next = prepared ?? (await this.prepare(database));

@@ -1,3 +1,4 @@
+import type { Provider } from '@nestjs/common';
 import { DeadlineExceededError } from './deadline.js';
 import { ProblemException } from './problem-details.js';
 
@@ -7,6 +8,17 @@ import { ProblemException } from './problem-details.js';
  * BoundedContextModule; the context's code throws its own errors and never builds a problem itself.
  */
 export type ProblemMapper = (error: unknown) => ProblemException | undefined;
+
+/**
+ * Registers a context's ProblemMapper when the module that lists this provider is built; a context
+ * registers it with its code (BoundedContextModule) and with its HTTP routes, which may be hosted
+ * without the code (registering twice is harmless).
+ */
+export const problemMapperProvider = (name: string, mapper: ProblemMapper): Provider => ({
+  provide: `ProblemMapper:${name}`,
+  inject: [ProblemCatalog],
+  useFactory: (catalog: ProblemCatalog) => catalog.register(mapper),
+});
 
 /**
  * Every context's ProblemMapper, consulted by the global ProblemDetailsFilter and by a strangled

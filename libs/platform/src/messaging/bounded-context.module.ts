@@ -2,6 +2,7 @@ import {
   Inject,
   Injectable,
   Module,
+  Optional,
   type BeforeApplicationShutdown,
   type DynamicModule,
   type OnApplicationBootstrap,
@@ -9,8 +10,8 @@ import {
 import { ContextDatabase } from '../database/context-database.js';
 import { DatabaseConnector, type ContextDatabaseOptions } from '../database/database-connector.js';
 import { contextDatabaseToken, dataSourceToken } from '../database/database.module.js';
-import { CONTEXT_LOCATOR, HostedContexts, type ContextLocator } from './hosted-contexts.js';
-import { ProblemCatalog, type ProblemMapper } from '../http/problem-catalog.js';
+import { problemMapperProvider, type ProblemMapper } from '../http/problem-catalog.js';
+import { CONSUMERS_WAIT_FOR_CONTROL, CONTEXT_LOCATOR, HostedContexts, type ContextLocator } from './hosted-contexts.js';
 import { HandlerNames, inboxSubscription } from './inbox-consumer.js';
 import { MESSAGE_TRANSPORT, type MessageTransport } from './message-transport.js';
 import { outboxInboxMigration } from './outbox-inbox.migration.js';
@@ -24,6 +25,7 @@ export class ContextMessaging {
     private readonly uow: UnitOfWork,
     @Inject(MESSAGE_TRANSPORT) private readonly transport: MessageTransport,
     private readonly handlerNames: HandlerNames,
+    @Optional() @Inject(CONSUMERS_WAIT_FOR_CONTROL) private readonly waitForControl: boolean | undefined,
   ) {}
 
   /**
@@ -32,7 +34,7 @@ export class ContextMessaging {
    * A handler name that is malformed or already taken in this process stops the start-up.
    */
   async subscribe(...consumers: object[]): Promise<void> {
-    await this.transport.subscribe(inboxSubscription(this.uow, consumers, this.handlerNames));
+    await this.transport.subscribe(inboxSubscription(this.uow, consumers, this.handlerNames), { paused: this.waitForControl === true });
   }
 }
 
@@ -105,11 +107,7 @@ export class BoundedContextModule {
               resumeConsumers: () => transport.resume(name),
             }),
         },
-        {
-          provide: `ProblemMapper:${name}`,
-          inject: [ProblemCatalog],
-          useFactory: (catalog: ProblemCatalog) => problems && catalog.register(problems),
-        },
+        ...(problems ? [problemMapperProvider(name, problems)] : []),
       ],
       exports: [UnitOfWork, ContextMessaging, OutboxRelay, database, dataSourceToken(name)],
     };

@@ -39,3 +39,9 @@ export interface ContextLocator {
 }
 
 export const CONTEXT_LOCATOR = Symbol('ContextLocator');
+
+/**
+ * Provided (as `true`) where something steers the hosted contexts (the strangler): their consumers
+ * then start paused, and wait for it to resume them once it knows whether they may run.
+ */
+export const CONSUMERS_WAIT_FOR_CONTROL = Symbol('ConsumersWaitForControl');

@@ -26,8 +26,9 @@ export class InProcessTransport implements MessageTransport {
     return outcomes;
   }
 
-  async subscribe(subscription: Subscription): Promise<void> {
+  async subscribe(subscription: Subscription, { paused = false } = {}): Promise<void> {
     this.subscriptions.push(subscription);
+    if (paused) this.paused.add(subscription.queue);
   }
 
   async ready(): Promise<void> {}

@@ -49,7 +49,8 @@ export interface MessageTransport {
    * succeeded. TransportUnavailableError means "not now, through no fault of the message".
    */
   publish(envelopes: MessageEnvelope[]): Promise<Array<Error | null>>;
-  subscribe(subscription: Subscription): Promise<void>;
+  /** Registers a consuming context; with `paused`, nothing is delivered to it until `resume`. */
+  subscribe(subscription: Subscription, options?: { paused?: boolean }): Promise<void>;
   /** Resolves when the transport can carry messages; the readiness probe. */
   ready(): Promise<void>;
   /** Calls `listener` as each delivery to a subscribed context ends; returns the way to stop. */

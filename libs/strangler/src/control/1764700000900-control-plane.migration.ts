@@ -13,6 +13,8 @@ export class CreateControlPlane1764700000900 implements MigrationInterface {
       ALTER TABLE strangler.routes ADD CONSTRAINT routes_mode_check CHECK (mode IN ('monolith', 'service', 'shadow', 'canary', 'retired'));
       -- Set while a handoff copies the context's data: writes are refused, consumers paused everywhere.
       ALTER TABLE strangler.routes ADD COLUMN frozen_since timestamptz;
+      -- Where the context's data lives: the shared database (home) or the service's own.
+      ALTER TABLE strangler.routes ADD COLUMN data_location text NOT NULL DEFAULT 'home' CHECK (data_location IN ('home', 'own'));
 
       ALTER TABLE strangler.route_changes RENAME TO audit;
       ALTER TABLE strangler.audit ADD COLUMN action text NOT NULL DEFAULT 'route';
@@ -34,8 +36,10 @@ export class CreateControlPlane1764700000900 implements MigrationInterface {
       CREATE TABLE strangler.handoffs (
         context      text PRIMARY KEY,
         direction    text NOT NULL CHECK (direction IN ('out', 'back')),
-        status       text NOT NULL CHECK (status IN ('running', 'interrupted', 'failed', 'aborted', 'done')),
+        status       text NOT NULL CHECK (status IN ('running', 'held', 'interrupted', 'failed', 'aborted', 'done')),
+        -- The last step completed; until_step holds the handoff there (to inspect) until resumed.
         step         text NOT NULL,
+        until_step   text,
         driver       text,
         started_at   timestamptz NOT NULL,
         started_by   text NOT NULL,
@@ -56,6 +60,7 @@ export class CreateControlPlane1764700000900 implements MigrationInterface {
       ALTER TABLE strangler.audit DROP COLUMN details;
       ALTER TABLE strangler.audit DROP COLUMN action;
       ALTER TABLE strangler.audit RENAME TO route_changes;
+      ALTER TABLE strangler.routes DROP COLUMN data_location;
       ALTER TABLE strangler.routes DROP COLUMN frozen_since;
     `);
   }

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Inject, Param, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiBearerAuth,
   ApiConflictResponse,
   ApiForbiddenResponse,
@@ -9,21 +10,49 @@ import {
   ApiProperty,
   ApiPropertyOptional,
   ApiTags,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { Equals, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Role } from '@shop/contracts';
-import { CurrentUser, Roles, type AuthenticatedUser, ProblemException, validationProblem } from '@shop/platform';
-import { RemoteServices } from '../remote/remote-services.js';
-import { defaultPercent, RouteTable, type Route } from '../routing/route-table.js';
-import { STRANGLER_MODES, StrangleableContexts, type StranglerMode } from '../routing/strangleable-context.js';
+import { CurrentUser, ProblemException, Roles, validationProblem, type AuthenticatedUser } from '@shop/platform';
+import type { AuditRecord, Route } from '../routing/route-table.js';
+import { RouteTable } from '../routing/route-table.js';
+import { STRANGLER_MODES, type StranglerMode } from '../routing/strangleable-context.js';
 import { ShadowComparer, type ShadowCounts } from '../shadow/shadow-comparer.js';
+import { HANDOFF_STEPS, type Handoff, type HandoffDirection, type HandoffStep } from './handoffs.js';
+import type { Instance } from './instances.js';
+import { MigrationControl, percentFor } from './migration-control.js';
+import { StranglerAgent } from './strangler-agent.js';
+import { SchemaJanitor } from './schema-janitor.js';
 
-class RouteResponseDto implements Route {
+/** The `Route` of the HTTP contract, exactly. */
+class RouteResponseDto {
   @ApiProperty() context: string;
-  @ApiProperty({ enum: STRANGLER_MODES }) mode: StranglerMode;
+  @ApiProperty({ enum: STRANGLER_MODES, description: '`retired`: the data was handed off; only the service serves it' })
+  mode: StranglerMode;
   @ApiProperty({ minimum: 0, maximum: 100 }) percent: number;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
   @ApiProperty() updatedBy: string;
+}
+
+const toContract = ({ context, mode, percent, updatedAt, updatedBy }: Route): RouteResponseDto => ({
+  context,
+  mode,
+  percent,
+  updatedAt,
+  updatedBy,
+});
+
+/** A strangleable context's whole migration state: its route, the freeze, where its data is, its last handoff. */
+class ContextStateResponseDto {
+  @ApiProperty() context: string;
+  @ApiProperty({ description: 'the app that serves it when extracted' }) service: string;
+  @ApiProperty({ type: RouteResponseDto }) route: RouteResponseDto;
+  @ApiPropertyOptional({ format: 'date-time', description: 'set while a handoff freezes writes' }) frozenSince?: string;
+  @ApiProperty({ enum: ['home', 'own'], description: "where its data lives: the shared database, or the service's own" })
+  dataLocation: 'home' | 'own';
+  @ApiPropertyOptional({ description: 'its last handoff, if any' }) handoff?: Handoff;
 }
 
 class RoutesResponseDto {
@@ -31,7 +60,7 @@ class RoutesResponseDto {
 }
 
 export class ChangeRouteRequestDto {
-  @ApiProperty({ enum: STRANGLER_MODES })
+  @ApiProperty({ enum: STRANGLER_MODES, description: '`retired` is reached only by a handoff' })
   @IsIn(STRANGLER_MODES)
   mode: StranglerMode;
 
@@ -43,43 +72,113 @@ export class ChangeRouteRequestDto {
   percent?: number;
 }
 
-/** The strangler's control: which side serves each strangleable context. */
+class AuditQueryDto {
+  @ApiPropertyOptional({ description: 'one context only' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z][a-z0-9-]{0,40}$/)
+  context?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit: number = 50;
+}
+
+class StartHandoffRequestDto {
+  @ApiProperty({
+    enum: ['out', 'back'],
+    description: "`out`: to the service's own database (then `retired`); `back`: to the shared one (then `service`)",
+  })
+  @IsIn(['out', 'back'])
+  direction: HandoffDirection;
+
+  @ApiPropertyOptional({ enum: HANDOFF_STEPS, description: 'hold the handoff after this step (frozen) until it is resumed, to inspect it' })
+  @IsOptional()
+  @IsIn(HANDOFF_STEPS)
+  @MaxLength(20)
+  until?: HandoffStep;
+}
+
+class CleanupRequestDto {
+  @ApiProperty({ description: 'must be true: the retired copies are dropped for good' })
+  @Equals(true, { message: 'confirm must be true: the retired copies are dropped for good' })
+  confirm: boolean;
+}
+
+/** The strangler's control: which side serves each strangleable context, and handing a context's data over. */
 @ApiTags('strangler')
 @ApiBearerAuth()
+@ApiUnauthorizedResponse({ description: 'missing, invalid or expired token' })
 @ApiForbiddenResponse({ description: 'admins only' })
 @Roles(Role.Admin)
 @Controller('admin/strangler')
 export class StranglerAdminController {
   constructor(
     @Inject(RouteTable) private readonly routes: RouteTable,
-    @Inject(StrangleableContexts) private readonly contexts: StrangleableContexts,
-    @Inject(RemoteServices) private readonly remotes: RemoteServices,
+    @Inject(MigrationControl) private readonly control: MigrationControl,
     @Inject(ShadowComparer) private readonly shadow: ShadowComparer,
+    @Inject(StranglerAgent) private readonly agent: StranglerAgent,
+    @Inject(SchemaJanitor) private readonly janitor: SchemaJanitor,
   ) {}
 
   @Get('routes')
   @ApiOperation({ summary: 'List the strangler routes' })
   @ApiOkResponse({ type: RoutesResponseDto, description: 'one route per bounded context that can be strangled' })
   list(): RoutesResponseDto {
-    const known = new Set(this.contexts.all().map((context) => context.context));
-    return { routes: this.routes.list().filter((route) => known.has(route.context)) };
+    const known = new Set(this.agent.contextNames());
+    return {
+      routes: this.routes
+        .list()
+        .filter((route) => known.has(route.context))
+        .map(toContract),
+    };
+  }
+
+  @Get('contexts')
+  @ApiOperation({
+    summary: 'Show every strangleable context with its migration state',
+    description: 'route, freeze, data location, last handoff',
+  })
+  @ApiOkResponse({ type: [ContextStateResponseDto] })
+  async contexts(): Promise<{ contexts: ContextStateResponseDto[] }> {
+    const contexts: ContextStateResponseDto[] = [];
+    for (const context of this.agent.contextNames()) {
+      const route = this.routes.get(context);
+      if (!route) continue;
+      const handoff = await this.control.handoff(context).catch(() => undefined);
+      contexts.push({
+        context,
+        service: this.control.descriptor(context).service,
+        route: toContract(route),
+        ...(route.frozenSince ? { frozenSince: route.frozenSince } : {}),
+        dataLocation: route.dataLocation,
+        ...(handoff ? { handoff } : {}),
+      });
+    }
+    return { contexts };
   }
 
   @Put('routes/:context')
   @ApiOperation({ summary: 'Choose which side serves a context' })
   @ApiOkResponse({ type: RouteResponseDto })
   @ApiNotFoundResponse({ description: 'no strangleable context of that name' })
-  @ApiConflictResponse({ description: 'the mode needs a broker or a live service, and there is none' })
+  @ApiConflictResponse({
+    description: 'the mode needs a broker, a live service or monoliths hosting the context; or a handoff rules it out',
+  })
   async change(
     @Param('context') context: string,
     @Body() body: ChangeRouteRequestDto,
     @CurrentUser() user: AuthenticatedUser,
-  ): Promise<Route> {
-    const descriptor = this.contexts.get(context);
-    if (!descriptor) throw ProblemException.of(404, 'not-found', `No strangleable context named ${context}.`);
-    const percent = percentFor(body);
-    if (body.mode !== 'monolith') await this.assertServiceCanServe(context, descriptor.service);
-    return this.routes.change(context, body.mode, percent, user.id);
+  ): Promise<RouteResponseDto> {
+    this.control.descriptor(context);
+    if (body.mode === 'retired') return toContract(await this.control.changeRoute(context, body.mode, 100, user.id));
+    const percent = percentFor(body.mode, body.percent);
+    if ('problem' in percent) throw validationProblem([{ field: 'percent', message: percent.problem }]);
+    return toContract(await this.control.changeRoute(context, body.mode, percent.percent, user.id));
   }
 
   @Get('shadow')
@@ -91,28 +190,96 @@ export class StranglerAdminController {
     return this.shadow.snapshot();
   }
 
-  private async assertServiceCanServe(context: string, service: string): Promise<void> {
-    const remote = this.remotes.for(context);
-    if (!remote)
-      throw ProblemException.of(
-        409,
-        'broker-not-configured',
-        `Serving ${context} from ${service} needs a message broker; AMQP_URL is not set.`,
-      );
-    if (!(await remote.isLive()))
-      throw ProblemException.of(409, 'service-not-live', `No live ${service} instance answered; start it before routing ${context} to it.`);
+  @Get('instances')
+  @ApiOperation({
+    summary: 'List the live instances of every app',
+    description: 'each with what it last reported about the strangleable contexts',
+  })
+  @ApiOkResponse({ description: '{ instances: [{ id, app, startedAt, seenAt, report }] }' })
+  async instances(): Promise<{ instances: Instance[] }> {
+    return { instances: await this.agent.registry.alive() };
   }
-}
 
-function percentFor({ mode, percent }: ChangeRouteRequestDto): number {
-  if (mode === 'canary') {
-    if (percent === undefined) throw validationProblem([{ field: 'percent', message: 'percent is required for canary' }]);
-    return percent;
+  @Get('audit')
+  @ApiOperation({ summary: 'Read the audit trail', description: 'route changes and handoff steps, newest first' })
+  @ApiOkResponse({ description: '{ entries: [{ id, context, action, by, at, from?, to?, details? }] }' })
+  async audit(@Query() query: AuditQueryDto): Promise<{ entries: AuditRecord[] }> {
+    if (query.context) this.control.descriptor(query.context);
+    return { entries: await this.routes.history(query.context, query.limit) };
   }
-  if (percent !== undefined && percent !== defaultPercent(mode)) {
-    throw validationProblem([
-      { field: 'percent', message: `percent is ${defaultPercent(mode)} for ${mode}; it can only be chosen for canary` },
-    ]);
+
+  @Get('handoffs/:context')
+  @ApiOperation({
+    summary: "Show a context's handoff",
+    description: 'its status, the last step completed, counts and hashes per table, the freeze window',
+  })
+  @ApiOkResponse({ description: 'the handoff' })
+  @ApiNotFoundResponse({ description: 'no such context, or it was never handed off' })
+  handoff(@Param('context') context: string): Promise<Handoff> {
+    return this.control.handoff(context);
   }
-  return defaultPercent(mode);
+
+  @Post('handoffs/:context')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: "Hand a context's data to its service, or back",
+    description: 'Freeze writes, drain, copy, verify, switch, unfreeze. Runs in the service; follow it with GET.',
+  })
+  @ApiAcceptedResponse({ description: 'the handoff, started' })
+  @ApiNotFoundResponse({ description: 'no strangleable context of that name' })
+  @ApiConflictResponse({
+    description: 'not in the mode a handoff starts from, no live service, a service without its own database, or a handoff under way',
+  })
+  startHandoff(
+    @Param('context') context: string,
+    @Body() body: StartHandoffRequestDto,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<Handoff> {
+    return this.control.startHandoff(context, body.direction, body.until, user.id);
+  }
+
+  @Post('handoffs/:context/resume')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Resume a held or interrupted handoff' })
+  @ApiOkResponse({ description: 'the handoff, running again' })
+  @ApiNotFoundResponse({ description: 'no such context, or it was never handed off' })
+  @ApiConflictResponse({ description: 'the handoff is not held or interrupted' })
+  resume(@Param('context') context: string, @CurrentUser() user: AuthenticatedUser): Promise<Handoff> {
+    return this.control.resume(context, user.id);
+  }
+
+  @Post('handoffs/:context/abort')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Abort a held or interrupted handoff',
+    description: 'only before its switch: writes are accepted again, the data stays where it was',
+  })
+  @ApiOkResponse({ description: 'the handoff, aborted' })
+  @ApiNotFoundResponse({ description: 'no such context, or it was never handed off' })
+  @ApiConflictResponse({ description: 'not held or interrupted, or already switched' })
+  abort(@Param('context') context: string, @CurrentUser() user: AuthenticatedUser): Promise<Handoff> {
+    return this.control.abort(context, user.id);
+  }
+
+  @Post('handoffs/:context/cleanup')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Drop a context's retired copies in the shared database",
+    description: 'the copies a handoff renamed and kept, unused',
+  })
+  @ApiOkResponse({ description: '{ dropped: [schema] }' })
+  @ApiNotFoundResponse({ description: 'no strangleable context of that name' })
+  @ApiConflictResponse({ description: 'a handoff is under way' })
+  async cleanup(
+    @Param('context') context: string,
+    @Body() _body: CleanupRequestDto,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<{ dropped: string[] }> {
+    this.control.descriptor(context);
+    if (this.routes.get(context)?.frozenSince)
+      throw ProblemException.of(409, 'handoff-in-progress', `A handoff of ${context} is under way.`);
+    const dropped = await this.janitor.dropRetiredCopies(context);
+    await this.routes.audit(context, { action: 'handoff.cleanup', by: user.id, details: { dropped } });
+    return { dropped };
+  }
 }

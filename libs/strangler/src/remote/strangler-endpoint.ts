@@ -14,7 +14,10 @@ import {
   type RpcServer,
   type TokenService,
 } from '@shop/platform';
+import type { ServedContexts } from '../control/strangler-agent.js';
+import type { RouteTable } from '../routing/route-table.js';
 import type { StrangleableContext, StrangleableContexts } from '../routing/strangleable-context.js';
+import { writeFrozen } from '../routing/write-refusals.js';
 import { PING_ROUTE, type RemoteReply } from './remote-service.js';
 
 /**
@@ -23,8 +26,9 @@ import { PING_ROUTE, type RemoteReply } from './remote-service.js';
  * not taken for it) and replaces the caller named in the message; the request id is carried into
  * logs and into every event the handler publishes.
  */
-export class StranglerEndpoint {
+export class StranglerEndpoint implements ServedContexts {
   private readonly logger = new Logger(StranglerEndpoint.name);
+  private readonly inFlight = new Map<string, number>();
 
   constructor(
     private readonly contexts: StrangleableContexts,
@@ -33,7 +37,16 @@ export class StranglerEndpoint {
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
     private readonly problems: ProblemCatalog,
+    private readonly routes: RouteTable,
   ) {}
+
+  serves(context: string): boolean {
+    return this.contexts.get(context) !== undefined;
+  }
+
+  commandsInFlight(context: string): number {
+    return this.inFlight.get(context) ?? 0;
+  }
 
   async start(): Promise<void> {
     for (const context of this.contexts.all()) {
@@ -60,12 +73,26 @@ export class StranglerEndpoint {
         if (!decoded) throw ProblemException.of(400, 'unknown-route', `${context.context} has no route ${request.route}.`);
         decoded.message.caller = caller;
         const value =
-          decoded.kind === 'command' ? await this.commands.execute(decoded.message) : await this.queries.execute(decoded.message);
+          decoded.kind === 'command' ? await this.execute(context.context, decoded.message) : await this.queries.execute(decoded.message);
         return { ok: true, value };
       } catch (error) {
         return this.toReply(error);
       }
     });
+  }
+
+  /**
+   * A command runs unless a handoff froze the context. It is counted from before that check until it
+   * ends, so a handoff waiting for "no command under way" never misses one that got past the check.
+   */
+  private async execute(context: string, command: object): Promise<unknown> {
+    this.inFlight.set(context, this.commandsInFlight(context) + 1);
+    try {
+      if (this.routes.get(context)?.frozenSince) throw writeFrozen(context);
+      return await this.commands.execute(command);
+    } finally {
+      this.inFlight.set(context, this.commandsInFlight(context) - 1);
+    }
   }
 
   private verifiedCaller(authorization: string | undefined) {

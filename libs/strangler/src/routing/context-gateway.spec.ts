@@ -1,5 +1,12 @@
 import { Command, Query, type CommandBus, type QueryBus } from '@nestjs/cqrs';
-import { ProblemException, RequestContext, RpcUnavailableError, type AuthenticatedUser } from '@shop/platform';
+import {
+  HostedContexts,
+  ProblemException,
+  RequestContext,
+  RpcUnavailableError,
+  type AuthenticatedUser,
+  type HostedContext,
+} from '@shop/platform';
 import { ServiceUnavailableError, type RemoteReply, type RemoteService } from '../remote/remote-service.js';
 import type { ShadowComparer } from '../shadow/shadow-comparer.js';
 import { ContextGateway } from './context-gateway.js';
@@ -77,6 +84,10 @@ class RecordingComparer {
   }
 }
 
+/** This process hosts the probe context (the gateway may serve it in-process). */
+const hostingProbe = new HostedContexts();
+hostingProbe.register(stand<HostedContext>({ name: 'probe' }));
+
 function setUp(mode: StranglerMode | undefined, options: { percent?: number; remote?: FakeRemote | null } = {}) {
   const route: Route | undefined = mode && {
     context: 'probe',
@@ -84,6 +95,7 @@ function setUp(mode: StranglerMode | undefined, options: { percent?: number; rem
     percent: options.percent ?? 0,
     updatedAt: '2026-01-01T00:00:00.000Z',
     updatedBy: 'admin',
+    dataLocation: 'home',
   };
   const contexts = new StrangleableContexts();
   contexts.register(probe);
@@ -101,6 +113,7 @@ function setUp(mode: StranglerMode | undefined, options: { percent?: number; rem
     stand<RouteTable>(routes),
     remote && stand<RemoteService>(remote),
     stand<ShadowComparer>(shadow),
+    hostingProbe,
   );
   return { gateway, commands, queries, remote, shadow };
 }

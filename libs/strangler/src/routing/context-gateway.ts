@@ -1,10 +1,11 @@
 import type { Command, CommandBus, Query, QueryBus } from '@nestjs/cqrs';
-import { problemType, ProblemException, RequestContext } from '@shop/platform';
+import { ProblemException, RequestContext, type HostedContexts } from '@shop/platform';
 import { ServiceUnavailableError, type RemoteService } from '../remote/remote-service.js';
 import type { ShadowComparer } from '../shadow/shadow-comparer.js';
 import { inCanary } from './canary.js';
 import type { RouteTable } from './route-table.js';
 import type { RoutedMessage, StrangleableContext, StrangleableContexts } from './strangleable-context.js';
+import { readUnavailable, writeFrozen, writeNotSent, writeTimedOut } from './write-refusals.js';
 
 export const SERVED_BY_HEADER = 'X-Served-By';
 export const MONOLITH = 'monolith';
@@ -21,6 +22,9 @@ type Kind = 'command' | 'query';
  *   writes answer 503 with Retry-After (a write that may have reached the service is never replayed here).
  * - shadow: served in-process; reads are also sent to the service in the background and compared.
  * - canary: like service for `percent` of users (stable hash of the user id), like monolith for the rest.
+ * - retired: the data has been handed off to the service: served by it alone, with no fallback (the
+ *   monolith's copy is stale, or the monolith was built without the context).
+ * While a handoff freezes the context, writes are refused before they start (503, not applied).
  */
 export class ContextGateway {
   constructor(
@@ -31,6 +35,7 @@ export class ContextGateway {
     private readonly routes: RouteTable,
     private readonly remote: RemoteService | undefined,
     private readonly shadow: ShadowComparer,
+    private readonly hosted: HostedContexts,
   ) {}
 
   command<R>(message: Command<R> & RoutedMessage): Promise<R> {
@@ -42,8 +47,15 @@ export class ContextGateway {
   }
 
   private async dispatch(message: RoutedMessage, kind: Kind): Promise<unknown> {
-    const side = this.sideFor(message);
-    if (side === 'service' && this.remote) return this.viaService(this.remote, message, kind);
+    const route = this.routes.get(this.descriptor.context);
+    if (kind === 'command' && route?.frozenSince) throw writeFrozen(this.descriptor.context);
+    // A monolith built without the context, or whose copy was handed off, can only pass requests on.
+    const hereToo = route?.mode !== 'retired' && this.hosted.get(this.descriptor.context) !== undefined;
+    const side = hereToo ? this.sideFor(message) : 'service';
+    if (side === 'service') {
+      if (this.remote) return this.viaService(this.remote, message, kind, hereToo);
+      if (!hereToo) throw kind === 'command' ? writeNotSent(this.descriptor.service) : readUnavailable(this.descriptor.service);
+    }
     const value = await this.inProcess(message, kind);
     if (side === 'shadow' && kind === 'query' && this.remote) this.mirror(this.remote, message, value);
     return value;
@@ -53,6 +65,7 @@ export class ContextGateway {
     const route = this.routes.get(this.descriptor.context);
     switch (route?.mode) {
       case 'service':
+      case 'retired':
         return 'service';
       case 'shadow':
         return 'shadow';
@@ -68,14 +81,17 @@ export class ContextGateway {
     return kind === 'command' ? this.commands.execute(message) : this.queries.execute(message);
   }
 
-  private async viaService(remote: RemoteService, message: RoutedMessage, kind: Kind): Promise<unknown> {
+  private async viaService(remote: RemoteService, message: RoutedMessage, kind: Kind, fallback: boolean): Promise<unknown> {
     let reply;
     try {
       reply = await remote.call(this.contexts.toRemote(message), forwardedHeaders());
     } catch (error) {
       if (!(error instanceof ServiceUnavailableError)) throw error;
-      if (kind === 'query') return this.inProcess(message, kind);
-      throw error.deadline === undefined ? writeNotSent(remote) : writeTimedOut(remote, error.deadline);
+      if (kind === 'query') {
+        if (fallback) return this.inProcess(message, kind);
+        throw readUnavailable(remote.service, remote.cooldownMs);
+      }
+      throw error.deadline === undefined ? writeNotSent(remote.service, remote.cooldownMs) : writeTimedOut(remote, error.deadline);
     }
     servedBy(remote.service);
     if (reply.ok) return reply.value;
@@ -108,36 +124,3 @@ function forwardedHeaders(): Record<string, string> {
   const context = RequestContext.current();
   return { 'x-request-id': context?.requestId ?? '', ...(context?.authorization ? { authorization: context.authorization } : {}) };
 }
-
-/** The write never reached the service (no broker, circuit open): it was not applied, and cannot be later. */
-function writeNotSent(remote: RemoteService): ProblemException {
-  const retryAfter = retryAfterOf(remote);
-  return ProblemException.of(
-    503,
-    'service-unavailable',
-    `${remote.service} is unavailable. The request was not applied; retry it after ${retryAfter} s.`,
-    { type: problemType('service-unavailable') },
-    { 'Retry-After': retryAfter },
-  );
-}
-
-/**
- * The write reached the service, which did not answer in time. It applies a request only before the
- * deadline the request carried, so the outcome is settled: applied by then, or never. Only the
- * client's Idempotency-Key can tell which without applying it twice.
- */
-function writeTimedOut(remote: RemoteService, deadline: number): ProblemException {
-  const retryAfter = retryAfterOf(remote);
-  return ProblemException.of(
-    503,
-    'service-timeout',
-    `${remote.service} did not answer in time. It applies a request only before its deadline ` +
-      `(${new Date(deadline).toISOString()}), so this one was either applied by then or never will be. ` +
-      `Retry after ${retryAfter} s with the same Idempotency-Key to get its outcome without applying it twice; ` +
-      'without an Idempotency-Key, it may have been applied.',
-    { type: problemType('service-timeout') },
-    { 'Retry-After': retryAfter },
-  );
-}
-
-const retryAfterOf = (remote: RemoteService): string => String(Math.ceil(remote.cooldownMs / 1000));

@@ -2,7 +2,12 @@ import type { DataSource } from 'typeorm';
 import { DatabaseConnector } from '@shop/platform';
 import { createTestDatabase, eventually, type TestDatabase } from '@shop/testing';
 import { CreateStranglerTables1763700000900 } from '../control/1763700000900-create-strangler-tables.migration.js';
-import { ROUTE_REFRESH_MS, RouteTable } from './route-table.js';
+import { CreateControlPlane1764700000900 } from '../control/1764700000900-control-plane.migration.js';
+import { ControlChannel } from '../control/control-channel.js';
+import { RouteTable } from './route-table.js';
+
+/** A change announced on the control channel is in force on every instance well within this. */
+const PROPAGATES_WITHIN_MS = 1000;
 
 interface ChangeRow {
   context: string;
@@ -24,18 +29,26 @@ describe('RouteTable on PostgreSQL', () => {
   const open = async (): Promise<DataSource> => {
     const connector = new DatabaseConnector({ kind: 'postgres', url: database.url });
     connectors.push(connector);
-    return connector.open({ schema: 'strangler', entities: [], migrations: [CreateStranglerTables1763700000900] });
+    return connector.open({
+      schema: 'strangler',
+      entities: [],
+      migrations: [CreateStranglerTables1763700000900, CreateControlPlane1764700000900],
+    });
   };
+  const channels: ControlChannel[] = [];
 
   const startTable = async (dataSource: DataSource, bootModes: Parameters<RouteTable['start']>[0]): Promise<RouteTable> => {
-    const table = new RouteTable(dataSource);
+    const channel = new ControlChannel(dataSource, database.url);
+    await channel.start();
+    channels.push(channel);
+    const table = new RouteTable(dataSource, channel);
     started.push(table);
     await table.start(bootModes);
     return table;
   };
 
   const changes = (): Promise<ChangeRow[]> =>
-    here.query('SELECT context, from_mode, from_percent, to_mode, to_percent, changed_by FROM strangler.route_changes ORDER BY id');
+    here.query('SELECT context, from_mode, from_percent, to_mode, to_percent, changed_by FROM strangler.audit ORDER BY id');
 
   beforeAll(async () => {
     database = await createTestDatabase('route_table');
@@ -43,11 +56,12 @@ describe('RouteTable on PostgreSQL', () => {
     elsewhere = await open();
   });
 
-  beforeEach(() => here.query('TRUNCATE strangler.routes, strangler.route_changes'));
+  beforeEach(() => here.query('TRUNCATE strangler.routes, strangler.audit'));
 
-  afterEach(() => {
+  afterEach(async () => {
     for (const table of started) table.stop();
     started = [];
+    await Promise.all(channels.splice(0).map((channel) => channel.close()));
   });
 
   afterAll(async () => {
@@ -64,6 +78,7 @@ describe('RouteTable on PostgreSQL', () => {
       percent: 100,
       updatedAt: expect.any(String),
       updatedBy: 'boot',
+      dataLocation: 'home',
     });
     expect(table.get('catalog')).toEqual({
       context: 'catalog',
@@ -71,6 +86,7 @@ describe('RouteTable on PostgreSQL', () => {
       percent: 0,
       updatedAt: expect.any(String),
       updatedBy: 'boot',
+      dataLocation: 'home',
     });
     expect(table.get('payments')).toBeUndefined();
     const rows = await here.query('SELECT context, mode, percent, updated_by FROM strangler.routes ORDER BY context');
@@ -96,8 +112,22 @@ describe('RouteTable on PostgreSQL', () => {
     const canary = await table.change('ordering', 'canary', 25, 'alice');
     const service = await table.change('ordering', 'service', 100, 'bob');
 
-    expect(canary).toEqual({ context: 'ordering', mode: 'canary', percent: 25, updatedAt: expect.any(String), updatedBy: 'alice' });
-    expect(service).toEqual({ context: 'ordering', mode: 'service', percent: 100, updatedAt: expect.any(String), updatedBy: 'bob' });
+    expect(canary).toEqual({
+      context: 'ordering',
+      mode: 'canary',
+      percent: 25,
+      updatedAt: expect.any(String),
+      updatedBy: 'alice',
+      dataLocation: 'home',
+    });
+    expect(service).toEqual({
+      context: 'ordering',
+      mode: 'service',
+      percent: 100,
+      updatedAt: expect.any(String),
+      updatedBy: 'bob',
+      dataLocation: 'home',
+    });
     expect(table.get('ordering')).toEqual(service);
     const [row] = await here.query("SELECT mode, percent, updated_at, updated_by FROM strangler.routes WHERE context = 'ordering'");
     expect({ ...row, updated_at: row.updated_at.toISOString() }).toEqual({
@@ -133,18 +163,18 @@ describe('RouteTable on PostgreSQL', () => {
     expect(await changes()).toEqual([]);
   });
 
-  it('lets another instance see each change within a few refresh periods', async () => {
+  it('lets another instance see each change within a second, as it is announced', async () => {
     const writer = await startTable(here, { ordering: 'monolith' });
     const reader = await startTable(elsewhere, { ordering: 'monolith' });
     expect(reader.get('ordering')).toMatchObject({ mode: 'monolith' });
     const seenBy = (mode: string) =>
       eventually(
         () => (reader.get('ordering')?.mode === mode ? reader.get('ordering') : undefined),
-        ROUTE_REFRESH_MS * 3,
+        PROPAGATES_WITHIN_MS,
         `${mode} seen elsewhere`,
       );
 
-    // Twice, since the other instance must keep re-reading, not only once after it starts.
+    // Twice, since the other instance must keep following, not only once after it starts.
     await writer.change('ordering', 'shadow', 0, 'alice');
     expect(await seenBy('shadow')).toMatchObject({ mode: 'shadow', percent: 0, updatedBy: 'alice' });
     await writer.change('ordering', 'canary', 10, 'bob');

@@ -1,8 +1,12 @@
 import type { Type } from '@nestjs/common';
 import type { AuthenticatedUser } from '@shop/platform';
 
-export const STRANGLER_MODES = ['monolith', 'service', 'shadow', 'canary'] as const;
+/** The modes an operator sets (or a context boots in). */
+export const SETTABLE_MODES = ['monolith', 'service', 'shadow', 'canary'] as const;
+/** Every mode a route can be in: `retired` is reached only by a handoff of the context's data. */
+export const STRANGLER_MODES = [...SETTABLE_MODES, 'retired'] as const;
 export type StranglerMode = (typeof STRANGLER_MODES)[number];
+export type SettableMode = (typeof SETTABLE_MODES)[number];
 
 /**
  * A command or query that can be served by the monolith or by the extracted service. It is plain

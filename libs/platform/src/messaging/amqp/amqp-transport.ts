@@ -70,8 +70,8 @@ export class AmqpTransport implements MessageTransport {
     return outcomes.map((outcome) => (outcome.status === 'fulfilled' ? null : asError(outcome.reason)));
   }
 
-  async subscribe(subscription: Subscription): Promise<void> {
-    const consumer: Consumer = { subscription, paused: false, inFlight: new Set() };
+  async subscribe(subscription: Subscription, { paused = false } = {}): Promise<void> {
+    const consumer: Consumer = { subscription, paused, inFlight: new Set() };
     this.consumers.set(subscription.queue, consumer);
     await this.connection.addSetup((connection) => this.consume(connection, consumer));
   }
