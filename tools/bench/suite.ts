@@ -1,6 +1,6 @@
-// The benchmark suite of issue 6: what the strangler costs, side by side, in one run.
-// Starts what it needs on the real PostgreSQL and RabbitMQ, warms up, measures the paths
-// alternately in several rounds, prints one table and writes it to docs/benchmarks.md.
+// The benchmark suite: what the strangler costs, side by side, and how far the app is from a bare
+// Node.js floor, in one run. Starts what it needs on the real PostgreSQL and RabbitMQ, warms up,
+// measures the paths alternately in several rounds, prints one table and writes it to docs/benchmarks.md.
 //
 //   npm run bench                                   # full run, ~12 minutes on 2 cores
 //   ROUNDS=2 DURATION=2 STARTS=1 BENCH_OUTPUT=/tmp/bench.md npm run bench    # quick look
@@ -9,7 +9,7 @@
 // cut into to alternate the variants compared (5), WARMUP seconds before each (1), OUTBOX_SECONDS per
 // outbox round (DURATION), STARTS start-up measurements per database (3), BENCH_OUTPUT
 // (docs/benchmarks.md), BENCH_LOG_LEVEL of the apps (warn), BENCH_ONLY (a comma-separated subset of
-// get,place,echo,outbox,starts), BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+// get,list,place,echo,outbox,idle,starts), IDLE_SECONDS (10), BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
 // for the monolith and order-service of the shop paths), TEST_POSTGRES_URL, TEST_AMQP_URL.
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -33,6 +33,7 @@ import { describeEnvironment } from './support/environment.js';
 import { httpLoad } from './support/http-load.js';
 import { combine, measure, sleep, waitUntil, type LoadFigures } from './support/measure.js';
 import { OutboxProbe, type OutboxFigures, type OutboxTransportKind } from './support/outbox-latency.js';
+import { PgRoundTripCounter } from './support/pg-round-trips.js';
 import { ChildApp, machineCpuSeconds, processNamed, type CpuAccount } from './support/processes.js';
 import { render, writeReport, type Results } from './support/report.js';
 
@@ -49,7 +50,8 @@ const OUTBOX_SECONDS = seconds('OUTBOX_SECONDS', DURATION);
 const STARTS = int('STARTS', 3);
 const OUTPUT = process.env.BENCH_OUTPUT ?? new URL('../../../docs/benchmarks.md', import.meta.url).pathname;
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'get,place,echo,outbox,starts').split(',').map((part) => part.trim()));
+const IDLE_SECONDS = seconds('IDLE_SECONDS', 10);
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'get,list,place,echo,outbox,idle,starts').split(',').map((part) => part.trim()));
 const CHILD_NODE_ARGS = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
 /** The high concurrency of every path; the low one is 1. */
 const C = 32;
@@ -58,7 +60,10 @@ const OUTBOX_RATE = 200;
 const SWITCH_WAIT_MS = 1000;
 /** How often the placed orders in flight are checked for settlement (one query for all of them). */
 const SETTLE_POLL_MS = 5;
+/** Products the orders are placed for; */
 const PRODUCTS = 10;
+/** … and in all, so that the first page of GET /products (20) is full. */
+const LIST_PRODUCTS = 30;
 const CONTEXTS = ['identity', 'catalog', 'ordering', 'payments'];
 
 type Mode = 'monolith' | 'service';
@@ -140,12 +145,22 @@ async function main(): Promise<void> {
   const started = Date.now();
   log(`rounds ${ROUNDS}, ${DURATION} s per measurement after ${WARMUP} s of warm-up, concurrency 1 and ${C}`);
   const environment = await describeEnvironment(TEST_POSTGRES_URL, TEST_AMQP_URL);
-  const results: Results = { rounds: ROUNDS, durationSeconds: DURATION, concurrency: C, load: {}, outbox: {}, memory: {}, starts: {} };
+  const results: Results = {
+    rounds: ROUNDS,
+    durationSeconds: DURATION,
+    concurrency: C,
+    load: {},
+    outbox: {},
+    memory: {},
+    starts: {},
+  };
 
   const stages: Array<[boolean, (results: Results) => Promise<void>]> = [
-    [ONLY.has('get') || ONLY.has('place'), shopPaths],
+    [ONLY.has('get') || ONLY.has('list') || ONLY.has('place'), shopPaths],
+    [ONLY.has('place'), inProcessPlacing],
     [ONLY.has('echo'), echoPaths],
     [ONLY.has('outbox'), outboxPaths],
+    [ONLY.has('idle'), idleRoundTrips],
     [ONLY.has('starts'), startTimes],
   ];
   for (const [wanted, stage] of stages) {
@@ -178,7 +193,100 @@ async function quiesce(): Promise<void> {
   }
 }
 
-// ---------------------------------------------------------------- paths 1, 2, 4 and 6 (memory)
+// ---------------------------------------------------------------- shop helpers
+
+type Send = (
+  method: string,
+  path: string,
+  auth?: string,
+  body?: unknown,
+) => Promise<{ status: number; servedBy: string | null; body: Record<string, unknown> }>;
+
+/** The shop's HTTP API as the benchmark calls it outside the measured loads. */
+const shopClient =
+  (base: string): Send =>
+  async (method, path, auth, body) => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        ...(auth === undefined ? {} : { authorization: auth }),
+        ...(body === undefined ? {} : { 'content-type': 'application/json', 'idempotency-key': randomUUID() }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      servedBy: response.headers.get('x-served-by'),
+      body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+    };
+  };
+
+function expectStatus(what: string, status: number, actual: { status: number; body: unknown }): void {
+  if (actual.status !== status) throw new Error(`${what}: expected ${status}, got ${actual.status} ${JSON.stringify(actual.body)}`);
+}
+
+/** Products with stock for every order the run places, priced under the payment limit; ordering must know their prices. */
+async function seedProducts(send: Send, admin: string, db: pg.Client, count: number): Promise<string[]> {
+  const products: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const created = await send('POST', '/products', admin, {
+      sku: `BENCH-${String(i).padStart(2, '0')}-${randomUUID().slice(0, 8)}`,
+      name: `Bench ${i}`,
+      priceCents: 100 + i,
+      stock: 1_000_000,
+    });
+    expectStatus('create product', 201, created);
+    products.push(created.body.id as string);
+  }
+  await waitUntil(
+    async () => (await db.query('SELECT count(*)::int AS n FROM ordering.product_prices')).rows[0].n === count,
+    30_000,
+    'ordering knows the prices',
+  );
+  return products;
+}
+
+/**
+ * Settlement is watched in the database by one batched query every SETTLE_POLL_MS for every order in
+ * flight: clients polling GET /orders/:id would add a GET load of their own (at c32 it saturated the
+ * monolith and measured GETs, which paths 1 and 2 measure already). `settled(id)` resolves once the
+ * order is CONFIRMED and fails if it settled otherwise.
+ */
+function watchSettlements(db: pg.Client): { settled: (orderId: string) => Promise<void>; stop: () => Promise<void> } {
+  const settling = new Map<string, { resolve: () => void; reject: (error: Error) => void }>();
+  let watching = true;
+  const watcher = (async () => {
+    while (watching) {
+      await sleep(SETTLE_POLL_MS);
+      if (settling.size === 0) continue;
+      try {
+        const { rows } = await db.query<{ id: string; status: string }>(
+          "SELECT id, status FROM ordering.orders WHERE id = ANY($1::uuid[]) AND status <> 'PENDING'",
+          [[...settling.keys()]],
+        );
+        for (const { id, status } of rows) {
+          const waiter = settling.get(id)!;
+          settling.delete(id);
+          if (status === 'CONFIRMED') waiter.resolve();
+          else waiter.reject(new Error(`order ${id} settled as ${status}`));
+        }
+      } catch (error) {
+        for (const waiter of settling.values()) waiter.reject(error as Error);
+        settling.clear();
+      }
+    }
+  })();
+  return {
+    settled: (orderId) => new Promise<void>((resolve, reject) => settling.set(orderId, { resolve, reject })),
+    stop: async () => {
+      watching = false;
+      await watcher;
+    },
+  };
+}
+
+// ---------------------------------------------------------------- paths 1, 2, 4, 7 and 6 (memory)
 
 async function shopPaths(results: Results): Promise<void> {
   const database = await createTestDatabase('bench');
@@ -207,7 +315,7 @@ async function shopPaths(results: Results): Promise<void> {
     ADMIN_EMAIL: 'admin@bench.test',
     ADMIN_PASSWORD: randomBytes(12).toString('hex'),
   };
-  log('starting the monolith (with a facade-bypass route) and order-service as processes');
+  log('starting the monolith (with a facade-bypass route), order-service and the floor server as processes');
   const monolith = await ChildApp.start(
     'monolith',
     'dist/tools/bench/support/monolith-with-bypass.js',
@@ -224,51 +332,25 @@ async function shopPaths(results: Results): Promise<void> {
     { nodeArgs: CHILD_NODE_ARGS },
   );
   onCleanup('stop order-service', () => orderService.stop());
+  const floorPort = await freePort();
+  const floor = await ChildApp.start('floor', 'dist/tools/bench/support/floor-server.js', floorPort, {
+    NODE_ENV: 'production',
+    PORT: String(floorPort),
+    DATABASE_URL: database.url,
+    JWT_PUBLIC_KEY: keys.JWT_PUBLIC_KEY!,
+  });
+  onCleanup('stop the floor server', () => floor.stop());
   results.memory.monolithIdleMiB = monolith.memory().rssMiB;
   results.memory.orderServiceIdleMiB = orderService.memory().rssMiB;
 
   const base = `http://127.0.0.1:${monolithPort}/api/v1`;
+  const floorBase = `http://127.0.0.1:${floorPort}/api/v1`;
   const admin = bearer(['admin']);
-  const send = async (method: string, path: string, auth: string, body?: unknown) => {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        authorization: auth,
-        ...(body === undefined ? {} : { 'content-type': 'application/json', 'idempotency-key': randomUUID() }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return {
-      status: response.status,
-      servedBy: response.headers.get('x-served-by'),
-      body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-    };
-  };
-  const expectStatus = (what: string, status: number, actual: { status: number; body: unknown }) => {
-    if (actual.status !== status) throw new Error(`${what}: expected ${status}, got ${actual.status} ${JSON.stringify(actual.body)}`);
-  };
-
-  // Data: products with stock for every order the run places, priced under the payment limit.
-  const products: string[] = [];
-  for (let i = 0; i < PRODUCTS; i += 1) {
-    const created = await send('POST', '/products', admin, {
-      sku: `BENCH-${i}-${randomUUID().slice(0, 8)}`,
-      name: `Bench ${i}`,
-      priceCents: 100 + i,
-      stock: 1_000_000,
-    });
-    expectStatus('create product', 201, created);
-    products.push(created.body.id as string);
-  }
+  const send = shopClient(base);
   const db = new pg.Client({ connectionString: database.url });
   await db.connect();
   onCleanup('close the database client', () => db.end());
-  await waitUntil(
-    async () => (await db.query('SELECT count(*)::int AS n FROM ordering.product_prices')).rows[0].n === PRODUCTS,
-    30_000,
-    'ordering knows the prices',
-  );
+  const products = await seedProducts(send, admin, db, LIST_PRODUCTS);
 
   let mode: Mode = 'monolith';
   const route = async (next: Mode) => {
@@ -279,36 +361,8 @@ async function shopPaths(results: Results): Promise<void> {
   };
   const servedBy = (m: Mode) => (m === 'service' ? 'order-service' : 'monolith');
 
-  // Settlement is watched in the database by one batched query every SETTLE_POLL_MS for every
-  // order in flight: clients polling GET /orders/:id would add a GET load of their own (at c32 it
-  // saturated the monolith and measured GETs, which paths 1 and 2 measure already).
-  const settling = new Map<string, { resolve: () => void; reject: (error: Error) => void }>();
-  let watching = true;
-  const watcher = (async () => {
-    while (watching) {
-      await sleep(SETTLE_POLL_MS);
-      if (settling.size === 0) continue;
-      try {
-        const { rows } = await db.query<{ id: string; status: string }>(
-          "SELECT id, status FROM ordering.orders WHERE id = ANY($1::uuid[]) AND status <> 'PENDING'",
-          [[...settling.keys()]],
-        );
-        for (const { id, status } of rows) {
-          const waiter = settling.get(id)!;
-          settling.delete(id);
-          if (status === 'CONFIRMED') waiter.resolve();
-          else waiter.reject(new Error(`order ${id} settled as ${status}`));
-        }
-      } catch (error) {
-        for (const waiter of settling.values()) waiter.reject(error as Error);
-        settling.clear();
-      }
-    }
-  })();
-  onCleanup('stop watching settlements', async () => {
-    watching = false;
-    await watcher;
-  });
+  const settlements = watchSettlements(db);
+  onCleanup('stop watching settlements', () => settlements.stop());
   const customers = Array.from({ length: C }, () => bearer(['customer']));
   let nextCustomer = 0;
   /** A client placing an order: POST; done when the order is no longer PENDING (CONFIRMED: stock reserved, payment captured). */
@@ -317,7 +371,7 @@ async function shopPaths(results: Results): Promise<void> {
     const placed = await send('POST', '/orders', customer, { items: [{ productId: products[nextCustomer % PRODUCTS], quantity: 1 }] });
     expectStatus('place order', 201, placed);
     if (placed.servedBy !== servedBy(mode)) throw new Error(`placed by ${placed.servedBy} in ${mode} mode`);
-    await new Promise<void>((resolve, reject) => settling.set(String(placed.body.id), { resolve, reject }));
+    await settlements.settled(String(placed.body.id));
   };
 
   // The order every GET reads, owned by one customer.
@@ -337,16 +391,18 @@ async function shopPaths(results: Results): Promise<void> {
     20,
   );
 
-  // Paths 1 and 2: GET /api/v1/orders/:id through the facade (monolith mode), with the facade bypassed, in service mode.
-  const gets: Record<string, { mode: Mode; url: string; checked: boolean }> = {
+  // Paths 1 and 2: GET /api/v1/orders/:id through the facade (monolith mode), with the facade bypassed, in service mode,
+  // and the bare Node.js floor (which serves the route table's mode of neither: it reads the row itself).
+  const gets: Record<string, { mode?: Mode; url: string; checked: boolean }> = {
     'get.facade': { mode: 'monolith', url: `${base}/orders/${orderId}`, checked: true },
     'get.bypass': { mode: 'monolith', url: `${base}/bench/orders/${orderId}`, checked: false },
     'get.service': { mode: 'service', url: `${base}/orders/${orderId}`, checked: true },
+    'get.floor': { url: `${floorBase}/orders/${orderId}`, checked: false },
   };
   const getLoad = async (key: string, connections: number, durationSeconds: number, settleSeconds = 0) => {
     const variant = gets[key]!;
-    await route(variant.mode);
-    if (variant.checked) {
+    if (variant.mode) await route(variant.mode);
+    if (variant.checked && variant.mode) {
       const sample = await send('GET', variant.url.slice(base.length), owner);
       expectStatus(key, 200, sample);
       if (sample.servedBy !== servedBy(variant.mode))
@@ -356,14 +412,32 @@ async function shopPaths(results: Results): Promise<void> {
   };
   if (ONLY.has('get')) log('paths 1 and 2: GET an order; warming up');
   for (const key of ONLY.has('get') ? Object.keys(gets) : []) await getLoad(key, C, 3 * WARMUP);
-  const accounts = [monolith, orderService, ...(broker ? [broker] : [])];
+  const accounts = [monolith, orderService, floor, ...(broker ? [broker] : [])];
   for (let round = 0; ONLY.has('get') && round < ROUNDS; round += 1) {
-    // The three variants alternate slice by slice (switching the route as needed); each slice opens
+    // The variants alternate slice by slice (switching the route as needed); each slice opens
     // its connections and runs SLICE_SETTLE_SECONDS before its measured time.
-    const keys = round % 2 === 0 ? ['get.facade', 'get.bypass', 'get.service'] : ['get.service', 'get.bypass', 'get.facade'];
+    const keys = ['get.facade', 'get.floor', 'get.bypass', 'get.service'];
+    if (round % 2 === 1) keys.reverse();
     for (const key of keys) await getLoad(key, C, WARMUP);
     const c1 = await interleave(keys, SLICES, [], (key, seconds) => getLoad(key, 1, seconds, SLICE_SETTLE_SECONDS));
     const cHigh = await interleave(keys, SLICES, accounts, (key, seconds) => getLoad(key, C, seconds, SLICE_SETTLE_SECONDS));
+    for (const key of keys) record(results, key, round, c1[key]!, cHigh[key]!);
+  }
+
+  // Path 7: the first page of GET /api/v1/products, anonymous, from the monolith and from the floor.
+  const lists: Record<string, string> = { 'list.app': `${base}/products`, 'list.floor': `${floorBase}/products` };
+  const listLoad = (key: string, connections: number, durationSeconds: number, settleSeconds = 0) =>
+    httpLoad({ url: lists[key]!, connections, durationSeconds, settleSeconds });
+  if (ONLY.has('list')) {
+    log('path 7: GET the first page of products; warming up');
+    await route('monolith');
+    for (const key of Object.keys(lists)) await listLoad(key, C, 3 * WARMUP);
+  }
+  for (let round = 0; ONLY.has('list') && round < ROUNDS; round += 1) {
+    const keys = round % 2 === 0 ? ['list.app', 'list.floor'] : ['list.floor', 'list.app'];
+    for (const key of keys) await listLoad(key, C, WARMUP);
+    const c1 = await interleave(keys, SLICES, [], (key, seconds) => listLoad(key, 1, seconds, SLICE_SETTLE_SECONDS));
+    const cHigh = await interleave(keys, SLICES, accounts, (key, seconds) => listLoad(key, C, seconds, SLICE_SETTLE_SECONDS));
     for (const key of keys) record(results, key, round, c1[key]!, cHigh[key]!);
   }
 
@@ -395,6 +469,104 @@ async function shopPaths(results: Results): Promise<void> {
     `placed ${orders.n} orders (${orders.other} not CONFIRMED); ` +
       `peak RSS monolith ${monolithMemory.peakRssMiB.toFixed(0)} MiB, order-service ${serviceMemory.peakRssMiB.toFixed(0)} MiB`,
   );
+  await cleanUp();
+}
+
+// ---------------------------------------------------------------- path 4 with in-process messaging
+
+/** A production monolith of its own on a database of its own, env as in shopPaths; no broker unless `amqp`. */
+async function soloMonolith(label: string, { amqp, databaseUrl }: { amqp: boolean; databaseUrl: (url: string) => string }) {
+  const database = await createTestDatabase(label);
+  onCleanup(`drop the ${label} database`, () => database.drop());
+  const namespace = testAmqpNamespace(label);
+  if (amqp)
+    onCleanup(`delete the ${label} broker namespace`, async () => {
+      await deleteAmqpNamespace(namespace, { contexts: CONTEXTS, services: ['ordering'] });
+      await sweepNamespace(namespace);
+    });
+  const dataDir = mkdtempSync(join(tmpdir(), 'shop-bench-'));
+  onCleanup('remove the data dir', async () => rmSync(dataDir, { recursive: true, force: true }));
+  const keys = testEnv();
+  const tokens = new TokenService({ privateKey: keys.JWT_PRIVATE_KEY!, publicKey: keys.JWT_PUBLIC_KEY! });
+  const port = await freePort();
+  const monolith = await ChildApp.start(
+    'monolith',
+    'dist/apps/monolith/src/main.js',
+    port,
+    {
+      NODE_ENV: 'production',
+      LOG_LEVEL,
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      DATABASE_URL: databaseUrl(database.url),
+      ...(amqp ? { AMQP_URL: TEST_AMQP_URL, AMQP_NAMESPACE: namespace } : {}),
+      JWT_PRIVATE_KEY: keys.JWT_PRIVATE_KEY!,
+      JWT_PUBLIC_KEY: keys.JWT_PUBLIC_KEY!,
+      ADMIN_EMAIL: 'admin@bench.test',
+      ADMIN_PASSWORD: randomBytes(12).toString('hex'),
+    },
+    { nodeArgs: CHILD_NODE_ARGS },
+  );
+  onCleanup(`stop the ${label} monolith`, () => monolith.stop());
+  const bearer = (roles: string[]) => `Bearer ${tokens.issue({ id: randomUUID(), roles }).accessToken}`;
+  return { monolith, database, send: shopClient(`http://127.0.0.1:${port}/api/v1`), bearer };
+}
+
+/** Path 4 again with the monolith's default transport: integration events in-process, no broker, no order-service. */
+async function inProcessPlacing(results: Results): Promise<void> {
+  const { monolith, database, send, bearer } = await soloMonolith('bench_inprocess', { amqp: false, databaseUrl: (url) => url });
+  const db = new pg.Client({ connectionString: database.url });
+  await db.connect();
+  onCleanup('close the database client', () => db.end());
+  const products = await seedProducts(send, bearer(['admin']), db, PRODUCTS);
+  const settlements = watchSettlements(db);
+  onCleanup('stop watching settlements', () => settlements.stop());
+  const customers = Array.from({ length: C }, () => bearer(['customer']));
+  let next = 0;
+  const placeUntilSettled = async () => {
+    next += 1;
+    const placed = await send('POST', '/orders', customers[next % C], { items: [{ productId: products[next % PRODUCTS], quantity: 1 }] });
+    expectStatus('place order', 201, placed);
+    await settlements.settled(String(placed.body.id));
+  };
+  const place = (concurrency: number, durationSeconds: number) =>
+    measure(placeUntilSettled, { concurrency, durationMs: durationSeconds * 1000 });
+  log('path 4, in-process messaging: place orders until settled; warming up');
+  await place(C, 3 * WARMUP);
+  const accounts = [monolith, ...(broker ? [broker] : [])];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    await place(C, WARMUP);
+    const c1 = await interleave(['place.inprocess'], 1, [], (_, seconds) => place(1, seconds));
+    const cHigh = await interleave(['place.inprocess'], 1, accounts, (_, seconds) => place(C, seconds));
+    record(results, 'place.inprocess', round, c1['place.inprocess']!, cHigh['place.inprocess']!);
+  }
+  results.memory.inProcessPeakMiB = monolith.memory().peakRssMiB;
+  await cleanUp();
+}
+
+// ---------------------------------------------------------------- idle round trips
+
+/**
+ * What an idle monolith asks of the database: a production monolith (RabbitMQ, every context, the
+ * facade) talks to PostgreSQL through a proxy that counts round trips; after start-up it is left
+ * alone for IDLE_SECONDS.
+ */
+async function idleRoundTrips(results: Results): Promise<void> {
+  const counter = await PgRoundTripCounter.start(TEST_POSTGRES_URL);
+  onCleanup('stop the round-trip counter', () => counter.stop());
+  await soloMonolith('bench_idle', { amqp: true, databaseUrl: (url) => counter.rewrite(url) });
+  log(`idle monolith: counting its database round trips for ${IDLE_SECONDS} s`);
+  await sleep(2000);
+  counter.reset();
+  await sleep(IDLE_SECONDS * 1000);
+  const { roundTrips, statements } = counter.read();
+  results.idle = {
+    seconds: IDLE_SECONDS,
+    roundTrips,
+    statements: [...statements].sort((a, b) => b[1] - a[1]).map(([statement, count]) => ({ statement, count })),
+  };
+  log(`idle monolith: ${roundTrips} round trips in ${IDLE_SECONDS} s (${(roundTrips / IDLE_SECONDS).toFixed(1)}/s)`);
+  for (const { statement, count } of results.idle.statements.slice(0, 8)) log(`  ${count}× ${statement}`);
   await cleanUp();
 }
 
