@@ -60,8 +60,8 @@ class FacadeLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     await this.routes.start(bootModes);
   }
 
-  onApplicationShutdown(): void {
-    this.routes.stop();
+  async onApplicationShutdown(): Promise<void> {
+    await this.routes.stop();
   }
 }
 
@@ -98,7 +98,12 @@ export class StranglerModule {
           useFactory: (connector: DatabaseConnector) =>
             connector.open({ schema: 'strangler', entities: [], migrations: [CreateStranglerTables1763700000900] }),
         },
-        { provide: RouteTable, inject: [STRANGLER_DATA_SOURCE], useFactory: (dataSource: DataSource) => new RouteTable(dataSource) },
+        {
+          provide: RouteTable,
+          inject: [STRANGLER_DATA_SOURCE, DatabaseConnector],
+          useFactory: (dataSource: DataSource, connector: DatabaseConnector) =>
+            new RouteTable(dataSource, { listen: (channel, handler) => connector.listen(channel, handler) }),
+        },
         {
           provide: RPC_CLIENT,
           inject: [AMQP_CONNECTION, AmqpNames, INSTANCE_ID],

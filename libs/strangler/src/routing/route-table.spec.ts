@@ -1,8 +1,11 @@
 import type { DataSource } from 'typeorm';
 import { DatabaseConnector } from '@shop/platform';
-import { createTestDatabase, eventually, type TestDatabase } from '@shop/testing';
+import { createTestDatabase, eventually, TcpProxy, type TestDatabase } from '@shop/testing';
 import { CreateStranglerTables1763700000900 } from '../control/1763700000900-create-strangler-tables.migration.js';
-import { ROUTE_REFRESH_MS, RouteTable } from './route-table.js';
+import { ROUTE_PROPAGATION_MS, RouteTable } from './route-table.js';
+
+/** Long enough that only a notification (or a reconnect) can explain a change seen by another instance. */
+const HOUR_MS = 3_600_000;
 
 interface ChangeRow {
   context: string;
@@ -16,19 +19,25 @@ interface ChangeRow {
 describe('RouteTable on PostgreSQL', () => {
   let database: TestDatabase;
   const connectors: DatabaseConnector[] = [];
-  /** Two DataSources stand for two instances of the app sharing one database. */
+  /** Two DataSources stand for two instances of the app sharing one database; the second reaches it through a proxy. */
   let here: DataSource;
   let elsewhere: DataSource;
+  let proxy: TcpProxy;
   let started: RouteTable[] = [];
 
-  const open = async (): Promise<DataSource> => {
-    const connector = new DatabaseConnector({ kind: 'postgres', url: database.url });
+  const open = async (url: string): Promise<DataSource> => {
+    const connector = new DatabaseConnector({ kind: 'postgres', url });
     connectors.push(connector);
     return connector.open({ schema: 'strangler', entities: [], migrations: [CreateStranglerTables1763700000900] });
   };
 
+  /** A table as StranglerModule makes it: listening through its DataSource's connector, re-reading only hourly. */
   const startTable = async (dataSource: DataSource, bootModes: Parameters<RouteTable['start']>[0]): Promise<RouteTable> => {
-    const table = new RouteTable(dataSource);
+    const connector = connectors[dataSource === here ? 0 : 1]!;
+    const table = new RouteTable(dataSource, {
+      listen: (channel, handler) => connector.listen(channel, handler),
+      safetyRefreshMs: HOUR_MS,
+    });
     started.push(table);
     await table.start(bootModes);
     return table;
@@ -39,19 +48,23 @@ describe('RouteTable on PostgreSQL', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('route_table');
-    here = await open();
-    elsewhere = await open();
+    const { hostname, port } = new URL(database.url);
+    proxy = await TcpProxy.start({ host: hostname, port: Number(port) });
+    here = await open(database.url);
+    elsewhere = await open(proxy.rewrite(database.url));
   });
 
   beforeEach(() => here.query('TRUNCATE strangler.routes, strangler.route_changes'));
 
-  afterEach(() => {
-    for (const table of started) table.stop();
+  afterEach(async () => {
+    proxy.restore();
+    await Promise.all(started.map((table) => table.stop()));
     started = [];
   });
 
   afterAll(async () => {
     await Promise.all(connectors.map((connector) => connector.close()));
+    await proxy?.stop();
     await database?.drop();
   });
 
@@ -133,22 +146,41 @@ describe('RouteTable on PostgreSQL', () => {
     expect(await changes()).toEqual([]);
   });
 
-  it('lets another instance see each change within a few refresh periods', async () => {
+  const seenBy = (reader: RouteTable, mode: string, withinMs = ROUTE_PROPAGATION_MS) =>
+    eventually(() => (reader.get('ordering')?.mode === mode ? reader.get('ordering') : undefined), withinMs, `${mode} seen elsewhere`);
+
+  it('lets another instance see each change within the propagation bound, told by a notification on commit', async () => {
     const writer = await startTable(here, { ordering: 'monolith' });
     const reader = await startTable(elsewhere, { ordering: 'monolith' });
     expect(reader.get('ordering')).toMatchObject({ mode: 'monolith' });
-    const seenBy = (mode: string) =>
-      eventually(
-        () => (reader.get('ordering')?.mode === mode ? reader.get('ordering') : undefined),
-        ROUTE_REFRESH_MS * 3,
-        `${mode} seen elsewhere`,
-      );
 
-    // Twice, since the other instance must keep re-reading, not only once after it starts.
+    // Twice, since the other instance must keep listening, not only once after it starts.
     await writer.change('ordering', 'shadow', 0, 'alice');
-    expect(await seenBy('shadow')).toMatchObject({ mode: 'shadow', percent: 0, updatedBy: 'alice' });
+    expect(await seenBy(reader, 'shadow')).toMatchObject({ mode: 'shadow', percent: 0, updatedBy: 'alice' });
     await writer.change('ordering', 'canary', 10, 'bob');
-    expect(await seenBy('canary')).toMatchObject({ mode: 'canary', percent: 10, updatedBy: 'bob' });
+    expect(await seenBy(reader, 'canary')).toMatchObject({ mode: 'canary', percent: 10, updatedBy: 'bob' });
+  });
+
+  it('re-reads a change made while its listener was cut off from the database once it is back', async () => {
+    const writer = await startTable(here, { ordering: 'monolith' });
+    const reader = await startTable(elsewhere, { ordering: 'monolith' });
+
+    proxy.cut(); // the notification is sent while nobody can hear it
+    await writer.change('ordering', 'service', 100, 'alice');
+    proxy.restore();
+
+    // Reconnecting backs off 0.25 s, 1 s, then 5 s between attempts.
+    expect(await seenBy(reader, 'service', 10_000)).toMatchObject({ mode: 'service', updatedBy: 'alice' });
+  });
+
+  it('without a listener (PGlite: one instance), re-reads within the propagation bound', async () => {
+    const writer = await startTable(here, { ordering: 'monolith' });
+    const reader = new RouteTable(elsewhere);
+    started.push(reader);
+    await reader.start({ ordering: 'monolith' });
+
+    await writer.change('ordering', 'shadow', 0, 'alice');
+    expect(await seenBy(reader, 'shadow', ROUTE_PROPAGATION_MS * 2)).toMatchObject({ mode: 'shadow' });
   });
 
   it('lists the routes sorted by context', async () => {

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import type { NotificationHandler, Unlisten } from '@shop/platform';
 import type { StranglerMode } from './strangleable-context.js';
 
 /** The `Route` of the HTTP contract. */
@@ -19,23 +20,42 @@ interface RouteRow {
   updated_by: string;
 }
 
-/** Instances re-read the table this often, so a change is in force everywhere within a second. */
-export const ROUTE_REFRESH_MS = 400;
+/** A change is in force on every instance within this long (ADR 0018): a NOTIFY on commit wakes the others. */
+export const ROUTE_PROPAGATION_MS = 1000;
+
+/** The NOTIFY channel of route changes (payload: the context). */
+export const ROUTES_CHANNEL = 'strangler_routes';
+
+export interface RouteTableOptions {
+  /**
+   * Hears the other instances' changes (DatabaseConnector.listen); undefined where no other
+   * instance can exist (PGlite). Without it the table re-reads every ROUTE_PROPAGATION_MS.
+   */
+  listen?: (channel: string, handler: NotificationHandler) => Promise<Unlisten | undefined>;
+  /** Safety net while listening: re-read this often anyway (a notification lost on a dropped connection is also re-read on reconnect). */
+  safetyRefreshMs?: number;
+}
+
+export const DEFAULT_SAFETY_REFRESH_MS = 60_000;
 
 /** The percent a mode implies when none is given: all traffic for `service`, none otherwise. */
 export const defaultPercent = (mode: StranglerMode): number => (mode === 'service' ? 100 : 0);
 
 /**
  * Which side serves each strangleable context, persisted in the `strangler` schema with an audit
- * trail. Every instance keeps a copy and re-reads it every ROUTE_REFRESH_MS; the instance that
- * makes a change sees it at once.
+ * trail. Every instance keeps a copy; a change notifies the others on commit (LISTEN/NOTIFY), and
+ * each re-reads the table as a safety net; the instance that makes a change sees it at once.
  */
 export class RouteTable {
   private readonly logger = new Logger(RouteTable.name);
   private routes = new Map<string, Route>();
   private timer: NodeJS.Timeout | undefined;
+  private unlisten: Unlisten | undefined;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly options: RouteTableOptions = {},
+  ) {}
 
   /** Seeds a route for each context that has none (boot defaults), then loads them all. */
   async start(bootModes: Record<string, StranglerMode>): Promise<void> {
@@ -46,16 +66,20 @@ export class RouteTable {
         [context, mode, defaultPercent(mode)],
       );
     }
+    // Listening first: a change committed between the read and the LISTEN would otherwise go unheard.
+    this.unlisten = await this.options.listen?.(ROUTES_CHANNEL, () => this.refreshInBackground());
     await this.refresh();
     this.timer = setInterval(
-      () => void this.refresh().catch((error) => this.logger.warn({ err: error }, 'route refresh failed')),
-      ROUTE_REFRESH_MS,
+      () => this.refreshInBackground(),
+      this.unlisten ? (this.options.safetyRefreshMs ?? DEFAULT_SAFETY_REFRESH_MS) : ROUTE_PROPAGATION_MS,
     );
     this.timer.unref();
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     clearInterval(this.timer);
+    await this.unlisten?.();
+    this.unlisten = undefined;
   }
 
   get(context: string): Route | undefined {
@@ -81,10 +105,16 @@ export class RouteTable {
          VALUES ($1, $2, $3, $4, $5, $6, now())`,
         [context, previous?.mode ?? null, previous?.percent ?? null, mode, percent, by],
       );
+      // Delivered to the other instances when (and only if) the transaction commits.
+      await manager.query('SELECT pg_notify($1, $2)', [ROUTES_CHANNEL, context]);
     });
     await this.refresh();
     this.logger.log({ context, mode, percent, by }, 'strangler route changed');
     return this.routes.get(context)!;
+  }
+
+  private refreshInBackground(): void {
+    this.refresh().catch((error: unknown) => this.logger.warn({ err: error }, 'route refresh failed'));
   }
 
   private async refresh(): Promise<void> {
