@@ -28,5 +28,4 @@ export const OrderMapper = {
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     }),
-  toPersistence: (order: Order): OrderEntity => Object.assign(new OrderEntity(), order.snapshot()),
 };
