@@ -61,12 +61,12 @@ function send(response: ServerResponse, status: number, body: unknown, contentTy
 const problem = (response: ServerResponse, status: number, slug: string, title: string, detail: string) =>
   send(response, status, { type: `https://shop.example.com/problems/${slug}`, title, status, detail }, 'application/problem+json');
 
-/** The caller of a valid bearer token, or undefined (the monolith's JwtStrategy and toAuthenticatedUser). */
+/** The caller of a valid bearer token, or undefined (the monolith's JwtAuthGuard and TokenService.verify). */
 function caller(request: IncomingMessage): { id: string; roles: string[] } | undefined {
-  const header = request.headers.authorization;
-  if (!header?.startsWith('Bearer ')) return undefined;
+  const bearer = /(\S+)\s+(\S+)/.exec(request.headers.authorization ?? '');
+  if (bearer?.[1]!.toLowerCase() !== 'bearer') return undefined;
   try {
-    const claims = jwt.verify(header.slice(7), key, VERIFY);
+    const claims = jwt.verify(bearer[2]!, key, VERIFY);
     if (typeof claims === 'string' || typeof claims.exp !== 'number' || typeof claims.sub !== 'string' || claims.sub === '')
       return undefined;
     const roles: unknown = claims.roles;
