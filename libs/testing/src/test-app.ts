@@ -8,8 +8,7 @@ export type TestEnv = Record<string, string | undefined>;
 
 /**
  * The environment of an app under test: in-memory PGlite, silent logs, then the overrides. Every app
- * of a test process shares one key pair, as a deployment's monolith and order-service share theirs
- * (and because passport keeps one 'jwt' strategy per process, the last app's).
+ * of a test process shares one key pair, as a deployment's monolith and order-service share theirs.
  */
 export function testEnv(overrides: TestEnv = {}): TestEnv {
   processKeys ??= generateRsaKeyPair();

@@ -1,24 +1,21 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { PassportModule } from '@nestjs/passport';
 import { ConfigModule } from '../config/config.module.js';
 import { platformConfig, type PlatformConfig } from '../config/platform.config.js';
 import { JwtAuthGuard, RolesGuard } from './guards.js';
 import { resolveJwtKeys } from './jwt-keys.js';
-import { JwtStrategy } from './jwt.strategy.js';
 import { TokenService } from './token.service.js';
 
 /** Secure by default: a global JWT guard (opt out with @Public()) followed by the roles guard. */
 @Global()
 @Module({
-  imports: [PassportModule, ConfigModule.forFeature(platformConfig)],
+  imports: [ConfigModule.forFeature(platformConfig)],
   providers: [
     {
       provide: TokenService,
       inject: [platformConfig.token],
       useFactory: (config: PlatformConfig) => new TokenService(resolveJwtKeys(config)),
     },
-    JwtStrategy,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],

@@ -22,7 +22,7 @@ export interface AccessTokenClaims {
   exp: number;
 }
 
-/** The verification rules, shared by the passport strategy and by services that verify a forwarded token. */
+/** The verification rules, of the global guard and of services that verify a forwarded token. */
 export const JWT_VERIFY_OPTIONS = {
   algorithms: [JWT_ALGORITHM],
   issuer: JWT_ISSUER,
