@@ -9,7 +9,7 @@
 // cut into to alternate the variants compared (5), WARMUP seconds before each (1), OUTBOX_SECONDS per
 // outbox round (DURATION), STARTS start-up measurements per database (3), BENCH_OUTPUT
 // (docs/benchmarks.md), BENCH_LOG_LEVEL of the apps (warn), BENCH_ONLY (a comma-separated subset of
-// get,list,place,echo,outbox,idle,starts), IDLE_SECONDS (10), BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+// get,list,place,echo,outbox,idle,starts), IDLE_SECONDS (30), BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
 // for the monolith and order-service of the shop paths), TEST_POSTGRES_URL, TEST_AMQP_URL.
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -50,7 +50,8 @@ const OUTBOX_SECONDS = seconds('OUTBOX_SECONDS', DURATION);
 const STARTS = int('STARTS', 3);
 const OUTPUT = process.env.BENCH_OUTPUT ?? new URL('../../../docs/benchmarks.md', import.meta.url).pathname;
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
-const IDLE_SECONDS = seconds('IDLE_SECONDS', 10);
+/** Long enough to see the relays' 15 s safety-net poll (ADR 0028). */
+const IDLE_SECONDS = seconds('IDLE_SECONDS', 30);
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'get,list,place,echo,outbox,idle,starts').split(',').map((part) => part.trim()));
 const CHILD_NODE_ARGS = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
 /** The high concurrency of every path; the low one is 1. */

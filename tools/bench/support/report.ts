@@ -47,9 +47,9 @@ function cpuCell(key: string, rounds: LoadRound[]): string {
     ? ['bench', 'rabbitmq']
     : key.endsWith('.floor')
       ? ['floor']
-      : key.startsWith('place.')
-        ? ['monolith', 'order-service', 'rabbitmq']
-        : ['monolith', 'order-service'];
+      : key.startsWith('list.')
+        ? ['monolith']
+        : ['monolith', 'order-service', 'rabbitmq'];
   const labels: Record<string, string> = {
     bench: 'requester + responder',
     rabbitmq: 'broker',
