@@ -1,6 +1,7 @@
-// The benchmark suite: what the strangler costs, side by side, in one run, and how long a handoff freezes writes.
-// Starts what it needs on the real PostgreSQL and RabbitMQ, warms up, measures the paths
-// alternately in several rounds, prints one table and writes it to docs/benchmarks.md.
+// The benchmark suite: what the strangler costs, side by side, how far the app is from a bare Node.js
+// floor, and how long a handoff freezes writes, in one run. Starts what it needs on the real PostgreSQL
+// and RabbitMQ, warms up, measures the paths alternately in several rounds, prints one table and writes
+// it to docs/benchmarks.md.
 //
 //   npm run bench                                   # full run, ~12 minutes on 2 cores
 //   ROUNDS=2 DURATION=2 STARTS=1 BENCH_OUTPUT=/tmp/bench.md npm run bench    # quick look
@@ -9,25 +10,27 @@
 // cut into to alternate the variants compared (5), WARMUP seconds before each (1), OUTBOX_SECONDS per
 // outbox round (DURATION), STARTS start-up measurements per database (3), BENCH_OUTPUT
 // (docs/benchmarks.md), BENCH_LOG_LEVEL of the apps (warn), BENCH_ONLY (a comma-separated subset of
-// get,place,echo,outbox,starts,handoff), HANDOFFS round trips of ordering's data (3), HANDOFF_ORDERS in its
-// schema meanwhile (10000), BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+// get,list,place,echo,outbox,idle,starts,handoff), IDLE_SECONDS (30), HANDOFFS round trips of ordering's data (3),
+// HANDOFF_ORDERS in its schema meanwhile (10000), BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
 // for the monolith and order-service of the shop paths), TEST_POSTGRES_URL, TEST_AMQP_URL.
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type pg from 'pg';
 import { createTestDatabase, deleteAmqpNamespace, freePort, TEST_AMQP_URL, TEST_POSTGRES_URL, testAmqpNamespace } from '@shop/testing';
 import { sweepNamespace } from './support/broker.js';
 import { bareEcho, nestEcho, ourEcho, type EchoChannel } from './support/echo.js';
 import { describeEnvironment } from './support/environment.js';
+import { handoffFreeze } from './support/handoff-freeze.js';
 import { httpLoad } from './support/http-load.js';
 import { combine, measure, sleep, waitUntil, type LoadFigures } from './support/measure.js';
 import { OutboxProbe, type OutboxFigures, type OutboxTransportKind } from './support/outbox-latency.js';
-import { handoffFreeze } from './support/handoff-freeze.js';
+import { PgRoundTripCounter } from './support/pg-round-trips.js';
 import { ChildApp, machineCpuSeconds, processNamed, type CpuAccount } from './support/processes.js';
 import { render, writeReport, type Results } from './support/report.js';
-import { expectStatus, startBenchShop } from './support/shop.js';
+import { expectStatus, startBenchShop, type BenchShop } from './support/shop.js';
 
 const int = (name: string, fallback: number) => Math.max(1, Math.round(Number(process.env[name] ?? fallback)));
 const seconds = (name: string, fallback: number) => Math.max(0.5, Number(process.env[name] ?? fallback));
@@ -45,7 +48,9 @@ const HANDOFFS = int('HANDOFFS', 3);
 const HANDOFF_ORDERS = int('HANDOFF_ORDERS', 10_000);
 const OUTPUT = process.env.BENCH_OUTPUT ?? new URL('../../../docs/benchmarks.md', import.meta.url).pathname;
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'get,place,echo,outbox,starts,handoff').split(',').map((part) => part.trim()));
+/** Long enough to see the relays' 15 s safety-net poll (ADR 0033). */
+const IDLE_SECONDS = seconds('IDLE_SECONDS', 30);
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'get,list,place,echo,outbox,idle,starts,handoff').split(',').map((part) => part.trim()));
 const CHILD_NODE_ARGS = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
 /** The high concurrency of every path; the low one is 1. */
 const C = 32;
@@ -54,7 +59,10 @@ const OUTBOX_RATE = 200;
 const SWITCH_WAIT_MS = 1000;
 /** How often the placed orders in flight are checked for settlement (one query for all of them). */
 const SETTLE_POLL_MS = 5;
+/** Products the orders are placed for; */
 const PRODUCTS = 10;
+/** … and in all, so that the first page of GET /products (20) is full. */
+const LIST_PRODUCTS = 30;
 
 type Mode = 'monolith' | 'service';
 
@@ -135,12 +143,22 @@ async function main(): Promise<void> {
   const started = Date.now();
   log(`rounds ${ROUNDS}, ${DURATION} s per measurement after ${WARMUP} s of warm-up, concurrency 1 and ${C}`);
   const environment = await describeEnvironment(TEST_POSTGRES_URL, TEST_AMQP_URL);
-  const results: Results = { rounds: ROUNDS, durationSeconds: DURATION, concurrency: C, load: {}, outbox: {}, memory: {}, starts: {} };
+  const results: Results = {
+    rounds: ROUNDS,
+    durationSeconds: DURATION,
+    concurrency: C,
+    load: {},
+    outbox: {},
+    memory: {},
+    starts: {},
+  };
 
   const stages: Array<[boolean, (results: Results) => Promise<void>]> = [
-    [ONLY.has('get') || ONLY.has('place'), shopPaths],
+    [ONLY.has('get') || ONLY.has('list') || ONLY.has('place'), shopPaths],
+    [ONLY.has('place'), inProcessPlacing],
     [ONLY.has('echo'), echoPaths],
     [ONLY.has('outbox'), outboxPaths],
+    [ONLY.has('idle'), idleRoundTrips],
     [ONLY.has('starts'), startTimes],
     [ONLY.has('handoff'), handoffWindow],
   ];
@@ -174,22 +192,14 @@ async function quiesce(): Promise<void> {
   }
 }
 
-// ---------------------------------------------------------------- paths 1, 2, 4 and 6 (memory)
+// ---------------------------------------------------------------- shop helpers
 
-async function shopPaths(results: Results): Promise<void> {
-  log('starting the monolith (with a facade-bypass route) and order-service as processes');
-  const { monolith, orderService, db, base, admin, bearer, send } = await startBenchShop(
-    { name: 'bench', logLevel: LOG_LEVEL, nodeArgs: CHILD_NODE_ARGS, monolithScript: 'dist/tools/bench/support/monolith-with-bypass.js' },
-    onCleanup,
-  );
-  results.memory.monolithIdleMiB = monolith.memory().rssMiB;
-  results.memory.orderServiceIdleMiB = orderService.memory().rssMiB;
-
-  // Data: products with stock for every order the run places, priced under the payment limit.
+/** Products with stock for every order the run places, priced under the payment limit; ordering must know their prices. */
+async function seedProducts(send: BenchShop['send'], admin: string, db: pg.Client, count: number): Promise<string[]> {
   const products: string[] = [];
-  for (let i = 0; i < PRODUCTS; i += 1) {
+  for (let i = 0; i < count; i += 1) {
     const created = await send('POST', '/products', admin, {
-      sku: `BENCH-${i}-${randomUUID().slice(0, 8)}`,
+      sku: `BENCH-${String(i).padStart(2, '0')}-${randomUUID().slice(0, 8)}`,
       name: `Bench ${i}`,
       priceCents: 100 + i,
       stock: 1_000_000,
@@ -198,23 +208,20 @@ async function shopPaths(results: Results): Promise<void> {
     products.push(created.body.id as string);
   }
   await waitUntil(
-    async () => (await db.query('SELECT count(*)::int AS n FROM ordering.product_prices')).rows[0].n === PRODUCTS,
+    async () => (await db.query('SELECT count(*)::int AS n FROM ordering.product_prices')).rows[0].n === count,
     30_000,
     'ordering knows the prices',
   );
+  return products;
+}
 
-  let mode: Mode = 'monolith';
-  const route = async (next: Mode) => {
-    if (next === mode) return;
-    expectStatus(`route ordering to ${next}`, 200, await send('PUT', '/admin/strangler/routes/ordering', admin, { mode: next }));
-    mode = next;
-    await sleep(SWITCH_WAIT_MS);
-  };
-  const servedBy = (m: Mode) => (m === 'service' ? 'order-service' : 'monolith');
-
-  // Settlement is watched in the database by one batched query every SETTLE_POLL_MS for every
-  // order in flight: clients polling GET /orders/:id would add a GET load of their own (at c32 it
-  // saturated the monolith and measured GETs, which paths 1 and 2 measure already).
+/**
+ * Settlement is watched in the database by one batched query every SETTLE_POLL_MS for every order in
+ * flight: clients polling GET /orders/:id would add a GET load of their own (at c32 it saturated the
+ * monolith and measured GETs, which paths 1 and 2 measure already). `settled(id)` resolves once the
+ * order is CONFIRMED and fails if it settled otherwise.
+ */
+function watchSettlements(db: pg.Client): { settled: (orderId: string) => Promise<void>; stop: () => Promise<void> } {
   const settling = new Map<string, { resolve: () => void; reject: (error: Error) => void }>();
   let watching = true;
   const watcher = (async () => {
@@ -238,10 +245,48 @@ async function shopPaths(results: Results): Promise<void> {
       }
     }
   })();
-  onCleanup('stop watching settlements', async () => {
-    watching = false;
-    await watcher;
-  });
+  return {
+    settled: (orderId) => new Promise<void>((resolve, reject) => settling.set(orderId, { resolve, reject })),
+    stop: async () => {
+      watching = false;
+      await watcher;
+    },
+  };
+}
+
+// ---------------------------------------------------------------- paths 1, 2, 4, 7 and 6 (memory)
+
+async function shopPaths(results: Results): Promise<void> {
+  log('starting the monolith (with a facade-bypass route), order-service and the floor server as processes');
+  const shop = await startBenchShop(
+    {
+      name: 'bench',
+      logLevel: LOG_LEVEL,
+      nodeArgs: CHILD_NODE_ARGS,
+      monolithScript: 'dist/tools/bench/support/monolith-with-bypass.js',
+      floor: true,
+    },
+    onCleanup,
+  );
+  const { monolith, db, base, admin, bearer, send } = shop;
+  const orderService = shop.orderService!;
+  const floor = shop.floor!;
+  const floorBase = shop.floorBase!;
+  results.memory.monolithIdleMiB = monolith.memory().rssMiB;
+  results.memory.orderServiceIdleMiB = orderService.memory().rssMiB;
+  const products = await seedProducts(send, admin, db, LIST_PRODUCTS);
+
+  let mode: Mode = 'monolith';
+  const route = async (next: Mode) => {
+    if (next === mode) return;
+    expectStatus(`route ordering to ${next}`, 200, await send('PUT', '/admin/strangler/routes/ordering', admin, { mode: next }));
+    mode = next;
+    await sleep(SWITCH_WAIT_MS);
+  };
+  const servedBy = (m: Mode) => (m === 'service' ? 'order-service' : 'monolith');
+
+  const settlements = watchSettlements(db);
+  onCleanup('stop watching settlements', () => settlements.stop());
   const customers = Array.from({ length: C }, () => bearer(['customer']));
   let nextCustomer = 0;
   /** A client placing an order: POST; done when the order is no longer PENDING (CONFIRMED: stock reserved, payment captured). */
@@ -250,7 +295,7 @@ async function shopPaths(results: Results): Promise<void> {
     const placed = await send('POST', '/orders', customer, { items: [{ productId: products[nextCustomer % PRODUCTS], quantity: 1 }] });
     expectStatus('place order', 201, placed);
     if (placed.servedBy !== servedBy(mode)) throw new Error(`placed by ${placed.servedBy} in ${mode} mode`);
-    await new Promise<void>((resolve, reject) => settling.set(String(placed.body.id), { resolve, reject }));
+    await settlements.settled(String(placed.body.id));
   };
 
   // The order every GET reads, owned by one customer.
@@ -270,16 +315,18 @@ async function shopPaths(results: Results): Promise<void> {
     20,
   );
 
-  // Paths 1 and 2: GET /api/v1/orders/:id through the facade (monolith mode), with the facade bypassed, in service mode.
-  const gets: Record<string, { mode: Mode; url: string; checked: boolean }> = {
+  // Paths 1 and 2: GET /api/v1/orders/:id through the facade (monolith mode), with the facade bypassed, in service mode,
+  // and the bare Node.js floor (which serves the route table's mode of neither: it reads the row itself).
+  const gets: Record<string, { mode?: Mode; url: string; checked: boolean }> = {
     'get.facade': { mode: 'monolith', url: `${base}/orders/${orderId}`, checked: true },
     'get.bypass': { mode: 'monolith', url: `${base}/bench/orders/${orderId}`, checked: false },
     'get.service': { mode: 'service', url: `${base}/orders/${orderId}`, checked: true },
+    'get.floor': { url: `${floorBase}/orders/${orderId}`, checked: false },
   };
   const getLoad = async (key: string, connections: number, durationSeconds: number, settleSeconds = 0) => {
     const variant = gets[key]!;
-    await route(variant.mode);
-    if (variant.checked) {
+    if (variant.mode) await route(variant.mode);
+    if (variant.checked && variant.mode) {
       const sample = await send('GET', variant.url.slice(base.length), owner);
       expectStatus(key, 200, sample);
       if (sample.servedBy !== servedBy(variant.mode))
@@ -289,14 +336,32 @@ async function shopPaths(results: Results): Promise<void> {
   };
   if (ONLY.has('get')) log('paths 1 and 2: GET an order; warming up');
   for (const key of ONLY.has('get') ? Object.keys(gets) : []) await getLoad(key, C, 3 * WARMUP);
-  const accounts = [monolith, orderService, ...(broker ? [broker] : [])];
+  const accounts = [monolith, orderService, floor, ...(broker ? [broker] : [])];
   for (let round = 0; ONLY.has('get') && round < ROUNDS; round += 1) {
-    // The three variants alternate slice by slice (switching the route as needed); each slice opens
+    // The variants alternate slice by slice (switching the route as needed); each slice opens
     // its connections and runs SLICE_SETTLE_SECONDS before its measured time.
-    const keys = round % 2 === 0 ? ['get.facade', 'get.bypass', 'get.service'] : ['get.service', 'get.bypass', 'get.facade'];
+    const keys = ['get.facade', 'get.floor', 'get.bypass', 'get.service'];
+    if (round % 2 === 1) keys.reverse();
     for (const key of keys) await getLoad(key, C, WARMUP);
     const c1 = await interleave(keys, SLICES, [], (key, seconds) => getLoad(key, 1, seconds, SLICE_SETTLE_SECONDS));
     const cHigh = await interleave(keys, SLICES, accounts, (key, seconds) => getLoad(key, C, seconds, SLICE_SETTLE_SECONDS));
+    for (const key of keys) record(results, key, round, c1[key]!, cHigh[key]!);
+  }
+
+  // Path 7: the first page of GET /api/v1/products, anonymous, from the monolith and from the floor.
+  const lists: Record<string, string> = { 'list.app': `${base}/products`, 'list.floor': `${floorBase}/products` };
+  const listLoad = (key: string, connections: number, durationSeconds: number, settleSeconds = 0) =>
+    httpLoad({ url: lists[key]!, connections, durationSeconds, settleSeconds });
+  if (ONLY.has('list')) {
+    log('path 7: GET the first page of products; warming up');
+    await route('monolith');
+    for (const key of Object.keys(lists)) await listLoad(key, C, 3 * WARMUP);
+  }
+  for (let round = 0; ONLY.has('list') && round < ROUNDS; round += 1) {
+    const keys = round % 2 === 0 ? ['list.app', 'list.floor'] : ['list.floor', 'list.app'];
+    for (const key of keys) await listLoad(key, C, WARMUP);
+    const c1 = await interleave(keys, SLICES, [], (key, seconds) => listLoad(key, 1, seconds, SLICE_SETTLE_SECONDS));
+    const cHigh = await interleave(keys, SLICES, accounts, (key, seconds) => listLoad(key, C, seconds, SLICE_SETTLE_SECONDS));
     for (const key of keys) record(results, key, round, c1[key]!, cHigh[key]!);
   }
 
@@ -328,6 +393,69 @@ async function shopPaths(results: Results): Promise<void> {
     `placed ${orders.n} orders (${orders.other} not CONFIRMED); ` +
       `peak RSS monolith ${monolithMemory.peakRssMiB.toFixed(0)} MiB, order-service ${serviceMemory.peakRssMiB.toFixed(0)} MiB`,
   );
+  await cleanUp();
+}
+
+// ---------------------------------------------------------------- path 4 with in-process messaging
+
+/** Path 4 again with the monolith's default transport: integration events in-process, no broker, no order-service. */
+async function inProcessPlacing(results: Results): Promise<void> {
+  const { monolith, db, send, bearer } = await startBenchShop(
+    { name: 'bench_inprocess', logLevel: LOG_LEVEL, nodeArgs: CHILD_NODE_ARGS, amqp: false, orderService: false },
+    onCleanup,
+  );
+  const products = await seedProducts(send, bearer(['admin']), db, PRODUCTS);
+  const settlements = watchSettlements(db);
+  onCleanup('stop watching settlements', () => settlements.stop());
+  const customers = Array.from({ length: C }, () => bearer(['customer']));
+  let next = 0;
+  const placeUntilSettled = async () => {
+    next += 1;
+    const placed = await send('POST', '/orders', customers[next % C], { items: [{ productId: products[next % PRODUCTS], quantity: 1 }] });
+    expectStatus('place order', 201, placed);
+    await settlements.settled(String(placed.body.id));
+  };
+  const place = (concurrency: number, durationSeconds: number) =>
+    measure(placeUntilSettled, { concurrency, durationMs: durationSeconds * 1000 });
+  log('path 4, in-process messaging: place orders until settled; warming up');
+  await place(C, 3 * WARMUP);
+  const accounts = [monolith, ...(broker ? [broker] : [])];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    await place(C, WARMUP);
+    const c1 = await interleave(['place.inprocess'], 1, [], (_, seconds) => place(1, seconds));
+    const cHigh = await interleave(['place.inprocess'], 1, accounts, (_, seconds) => place(C, seconds));
+    record(results, 'place.inprocess', round, c1['place.inprocess']!, cHigh['place.inprocess']!);
+  }
+  results.memory.inProcessPeakMiB = monolith.memory().peakRssMiB;
+  await cleanUp();
+}
+
+// ---------------------------------------------------------------- idle round trips
+
+/**
+ * What an idle monolith asks of the database: a production monolith (RabbitMQ, every context, the
+ * facade) talks to PostgreSQL through a proxy that counts round trips; after start-up it is left
+ * alone for IDLE_SECONDS.
+ */
+async function idleRoundTrips(results: Results): Promise<void> {
+  const counter = await PgRoundTripCounter.start(TEST_POSTGRES_URL);
+  onCleanup('stop the round-trip counter', () => counter.stop());
+  await startBenchShop(
+    { name: 'bench_idle', logLevel: LOG_LEVEL, orderService: false, databaseUrl: (url) => counter.rewrite(url) },
+    onCleanup,
+  );
+  log(`idle monolith: counting its database round trips for ${IDLE_SECONDS} s`);
+  await sleep(2000);
+  counter.reset();
+  await sleep(IDLE_SECONDS * 1000);
+  const { roundTrips, statements } = counter.read();
+  results.idle = {
+    seconds: IDLE_SECONDS,
+    roundTrips,
+    statements: [...statements].sort((a, b) => b[1] - a[1]).map(([statement, count]) => ({ statement, count })),
+  };
+  log(`idle monolith: ${roundTrips} round trips in ${IDLE_SECONDS} s (${(roundTrips / IDLE_SECONDS).toFixed(1)}/s)`);
+  for (const { statement, count } of results.idle.statements.slice(0, 8)) log(`  ${count}× ${statement}`);
   await cleanUp();
 }
 
@@ -427,7 +555,7 @@ async function startTimes(results: Results): Promise<void> {
   }
 }
 
-// ---------------------------------------------------------------- path 7, the freeze window of a handoff
+// ---------------------------------------------------------------- path 9, the freeze window of a handoff
 
 async function handoffWindow(results: Results): Promise<void> {
   results.handoff = await handoffFreeze({ orders: HANDOFF_ORDERS, rounds: HANDOFFS, logLevel: LOG_LEVEL, log }, onCleanup);

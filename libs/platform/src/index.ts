@@ -3,6 +3,7 @@ export * from './config/variables.js';
 export * from './config/platform.config.js';
 export * from './config/config.module.js';
 export * from './database/database-connector.js';
+export type { NotificationHandler, Unlisten } from './database/database-notifications.js';
 export * from './database/database.module.js';
 export * from './database/context-database.js';
 export * from './http/problem-details.js';

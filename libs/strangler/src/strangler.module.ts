@@ -151,9 +151,9 @@ function controlPlane(app: string): Provider[] {
     },
     {
       provide: ControlChannel,
-      inject: [STRANGLER_DATA_SOURCE, platformConfig.token],
-      useFactory: async (dataSource: DataSource, config: PlatformConfig) => {
-        const channel = new ControlChannel(dataSource, config.database.kind === 'postgres' ? config.database.url : undefined);
+      inject: [STRANGLER_DATA_SOURCE, DatabaseConnector],
+      useFactory: async (dataSource: DataSource, connector: DatabaseConnector) => {
+        const channel = new ControlChannel(dataSource, (name, handler) => connector.listen(name, handler));
         await channel.start();
         return channel;
       },

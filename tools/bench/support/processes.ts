@@ -65,8 +65,8 @@ export class ChildApp implements CpuAccount {
     env: Record<string, string | undefined>,
     nodeArgs: string[],
   ) {
-    // The same flags as production (Dockerfiles, npm start), and any the caller adds (e.g. --cpu-prof).
-    this.child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, script], {
+    // The same flags as production (the Dockerfiles), and any the caller adds (e.g. --cpu-prof).
+    this.child = spawn(process.execPath, ['--enable-source-maps', '--max-old-space-size=192', ...nodeArgs, script], {
       cwd: workspace,
       env: { PATH: process.env.PATH, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -23,22 +23,41 @@ export interface Results {
   wallSeconds?: number;
   load: Record<string, LoadRound[]>;
   outbox: Partial<Record<OutboxTransportKind, OutboxFigures[]>>;
-  memory: { monolithIdleMiB?: number; orderServiceIdleMiB?: number; monolithPeakMiB?: number; orderServicePeakMiB?: number };
+  memory: {
+    monolithIdleMiB?: number;
+    orderServiceIdleMiB?: number;
+    monolithPeakMiB?: number;
+    orderServicePeakMiB?: number;
+    /** The in-process monolith of path 4, over its placements. */
+    inProcessPeakMiB?: number;
+  };
   starts: Record<string, number[]>;
   handoff?: HandoffFigures;
+  /** Database round trips of an idle monolith, and the statements it sent, most frequent first. */
+  idle?: { seconds: number; roundTrips: number; statements: Array<{ statement: string; count: number }> };
 }
+
+/** Most database round trips per second an idle monolith may make: a sparse safety-net poll, not a busy loop. */
+export const IDLE_ROUND_TRIPS_PER_SECOND = 1;
 
 /**
  * Which processes' CPU a row shows: the apps for the shop paths; the benchmark process (requester and responder) and the
  * broker for the echo.
  */
 function cpuCell(key: string, rounds: LoadRound[]): string {
-  const names = key.startsWith('echo.') ? ['bench', 'rabbitmq'] : ['monolith', 'order-service', 'rabbitmq'];
+  const names = key.startsWith('echo.')
+    ? ['bench', 'rabbitmq']
+    : key.endsWith('.floor')
+      ? ['floor']
+      : key.startsWith('list.')
+        ? ['monolith']
+        : ['monolith', 'order-service', 'rabbitmq'];
   const labels: Record<string, string> = {
     bench: 'requester + responder',
     rabbitmq: 'broker',
     monolith: 'monolith',
     'order-service': 'order-service',
+    floor: 'floor',
   };
   return names
     .map((name) => {
@@ -53,18 +72,23 @@ const LOAD_ROWS: Array<[key: string, path: string, label: string]> = [
   ['get.facade', '1', 'GET /orders/:id, monolith mode, through the facade'],
   ['get.bypass', '1', 'GET /orders/:id, monolith mode, facade bypassed'],
   ['get.service', '2', 'GET /orders/:id, service mode (order-service over RabbitMQ)'],
+  ['get.floor', '1', 'GET /orders/:id, floor: bare node:http + pg + RS256'],
+  ['list.app', '7', 'GET /products (first page of 20), anonymous, monolith'],
+  ['list.floor', '7', 'GET /products (first page of 20), floor: bare node:http + pg'],
   ['echo.ours', '3', 'echo: ours (RpcClient / RpcServer)'],
   ['echo.nest', '3', 'echo: NestJS stock (ClientRMQ / RMQ transport)'],
   ['echo.bare', '3', 'echo: bare amqplib, direct reply-to'],
   ['place.monolith', '4', 'place an order until settled, monolith mode'],
   ['place.service', '4', 'place an order until settled, service mode'],
+  ['place.inprocess', '4', 'place an order until settled, monolith, events in-process (no broker)'],
 ];
 
 interface Verdict {
   row: string;
-  target: string;
+  /** Absent for a figure shown without a target (e.g. a ratio to the floor). */
+  target?: string;
   figure: string;
-  met: boolean;
+  met?: boolean;
 }
 
 const perSecond = (figures: LoadFigures) => figures.perSecond;
@@ -90,7 +114,21 @@ function verdicts(results: Results): Verdict[] {
     const shown = value.toFixed(Math.abs(value - min) < 0.005 ? 3 : 2);
     out.push({ row, target: `${what} ≥ ${min}x ${of}`, figure: `${shown}x ${of}`, met: value >= min });
   };
+  ratio('get.facade', 'get.facade', 'get.floor', 'floor', 0.5, `1. req/s at ${c}`);
+  const floorGap = perRound(results, 'get.facade', 'get.floor', (x, y) => x.c1.p50Ms - y.c1.p50Ms);
+  if (floorGap !== undefined)
+    out.push({
+      row: 'get.facade',
+      target: '1. p50 at c1 ≤ floor + 0.5 ms',
+      figure: `${signedMs(floorGap)} vs floor`,
+      met: floorGap <= 0.5,
+    });
   ratio('get.facade', 'get.facade', 'get.bypass', 'bypassed', 0.95, `1. req/s at ${c}`);
+  for (const row of ['get.bypass', 'get.service']) {
+    const value = perRound(results, row, 'get.floor', (x, y) => perSecond(x.cHigh) / perSecond(y.cHigh));
+    if (value !== undefined) out.push({ row, figure: `${value.toFixed(2)}x floor` });
+  }
+  ratio('list.app', 'list.app', 'list.floor', 'floor', 0.5, `7. req/s at ${c}`);
   ratio('get.service', 'get.service', 'get.facade', 'monolith mode', 0.6, `2. req/s at ${c}`);
   const p50Gap = perRound(results, 'get.service', 'get.facade', (x, y) => x.c1.p50Ms - y.c1.p50Ms);
   if (p50Gap !== undefined)
@@ -106,6 +144,15 @@ function verdicts(results: Results): Verdict[] {
     out.push({ row: 'echo.ours', target: '3. p50 at c1 < NestJS stock', figure: `${signedMs(echoGap)} vs NestJS stock`, met: echoGap < 0 });
   ratio('echo.ours', 'echo.ours', 'echo.bare', 'bare amqplib', 0.7, `3. req/s at ${c}`);
   ratio('place.service', 'place.service', 'place.monolith', 'monolith mode', 0.5, `4. settled orders/s at ${c}`);
+  for (const [row, how] of [
+    ['place.monolith', 'over RabbitMQ'],
+    ['place.inprocess', 'in-process'],
+  ] as const) {
+    const cpu = results.load[row]?.map((r) => r.cpuMsPerCall?.monolith).filter((v): v is number => v !== undefined);
+    if (!cpu?.length) continue;
+    const value = median(cpu);
+    out.push({ row, target: `4. monolith CPU per settled order, ${how} ≤ 4 ms`, figure: `monolith ${ms(value)}`, met: value <= 4 });
+  }
   const outbox = results.outbox.amqp;
   if (outbox?.length) {
     const p50 = median(outbox.map((r) => r.p50Ms));
@@ -113,13 +160,26 @@ function verdicts(results: Results): Verdict[] {
     out.push({ row: 'outbox.amqp', target: '5. p50 ≤ 20 ms', figure: `p50 ${ms(p50)}`, met: p50 <= 20 });
     out.push({ row: 'outbox.amqp', target: '5. p99 ≤ 200 ms', figure: `p99 ${ms(p99)}`, met: p99 <= 200 });
   }
+  if (results.memory.monolithPeakMiB !== undefined) {
+    const peak = results.memory.monolithPeakMiB;
+    out.push({ row: 'memory.monolith', target: '6. peak RSS ≤ 250 MiB', figure: `${peak.toFixed(0)} MiB`, met: peak <= 250 });
+  }
+  if (results.idle) {
+    const perSecondIdle = results.idle.roundTrips / results.idle.seconds;
+    out.push({
+      row: 'idle',
+      target: `8. ≤ ${IDLE_ROUND_TRIPS_PER_SECOND} round trip/s`,
+      figure: `${perSecondIdle.toFixed(1)}/s`,
+      met: perSecondIdle <= IDLE_ROUND_TRIPS_PER_SECOND,
+    });
+  }
   for (const direction of ['out', 'back'] as const) {
     if (!results.handoff) break;
     const { refusedMs, n } = handoffMedians(results.handoff, direction);
     if (n === 0) continue;
     out.push({
       row: `handoff.${direction}`,
-      target: `7. writes refused during a handoff ${direction} with ${results.handoff.orders} orders ≤ 5 s (median of ${n})`,
+      target: `9. writes refused during a handoff ${direction} with ${results.handoff.orders} orders ≤ 5 s (median of ${n})`,
       figure: `${(refusedMs / 1000).toFixed(2)} s`,
       met: refusedMs <= 5000,
     });
@@ -145,10 +205,11 @@ export function render(results: Results): { table: string; targets: string } {
   const rows: string[][] = [];
   const judged = (row: string): [string, string, string] => {
     const mine = all.filter((v) => v.row === row);
+    const judged = mine.filter((v) => v.target !== undefined);
     return [
       mine.map((v) => v.figure).join('; '),
-      mine.map((v) => v.target.replace(/^\d\. /, '')).join('; '),
-      mine.map((v) => (v.met ? 'met' : '**missed**')).join('; '),
+      judged.map((v) => v.target!.replace(/^\d\. /, '')).join('; '),
+      judged.map((v) => (v.met ? 'met' : '**missed**')).join('; '),
     ];
   };
   for (const [key, path, label] of LOAD_ROWS) {
@@ -197,8 +258,7 @@ export function render(results: Results): { table: string; targets: string } {
       '',
       '',
       `${mib(memory.monolithPeakMiB)} (${mib(memory.monolithIdleMiB)} after start)`,
-      '',
-      '',
+      ...judged('memory.monolith').slice(1),
     ]);
     rows.push([
       '6',
@@ -210,6 +270,35 @@ export function render(results: Results): { table: string; targets: string } {
       `${mib(memory.orderServicePeakMiB)} (${mib(memory.orderServiceIdleMiB)} after start)`,
       '',
       '',
+    ]);
+  }
+  if (memory.inProcessPeakMiB !== undefined) {
+    rows.push([
+      '6',
+      'peak RSS (VmHWM), monolith with in-process events, over path 4',
+      '',
+      '',
+      '',
+      '',
+      mib(memory.inProcessPeakMiB),
+      '',
+      '',
+    ]);
+  }
+  if (results.idle) {
+    const top = results.idle.statements
+      .slice(0, 4)
+      .map(({ statement, count }) => `${count}× \`${statement.slice(0, 60).replaceAll('|', '\\|')}…\``)
+      .join(', ');
+    rows.push([
+      '8',
+      `idle monolith: database round trips over ${results.idle.seconds} s`,
+      '',
+      '',
+      '',
+      '',
+      `${results.idle.roundTrips} (most sent: ${top || 'none'})`,
+      ...judged('idle').slice(1),
     ]);
   }
   const startLabels: Record<string, string> = {
@@ -229,7 +318,7 @@ export function render(results: Results): { table: string; targets: string } {
     if (n === 0) continue;
     const copyMs = median(results.handoff.rounds.filter((r) => r.direction === direction).map((r) => r.copyMs));
     rows.push([
-      '7',
+      '9',
       `handoff ${direction === 'out' ? "to order-service's own database" : 'back to the shared database'}, ` +
         `${results.handoff.orders} orders (${results.handoff.rounds[0]?.rows ?? '?'} rows), median of ${n}`,
       '',
@@ -242,7 +331,10 @@ export function render(results: Results): { table: string; targets: string } {
   }
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   const table = [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-  const targets = all.map((v) => `- ${v.target}: **${v.met ? 'met' : 'missed'}** (${v.figure})`).join('\n');
+  const targets = all
+    .filter((v) => v.target !== undefined)
+    .map((v) => `- ${v.target}: **${v.met ? 'met' : 'missed'}** (${v.figure})`)
+    .join('\n');
   return { table, targets };
 }
 

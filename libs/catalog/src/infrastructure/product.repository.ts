@@ -3,7 +3,10 @@ import { entityManagerOf, UnitOfWork, type Page, type PageRequest, type Transact
 import type { Product } from '../domain/product.js';
 import type { ProductRepository } from '../application/ports/product.repository.port.js';
 import { ProductEntity } from './product.entity.js';
-import { ProductMapper } from './product.mapper.js';
+import { ProductMapper, type ProductRow } from './product.mapper.js';
+
+/** A row of the page query: a product (all columns null on an empty page) and the size of the whole list. */
+type PageRow = (ProductRow | { id: null }) & { total: number };
 
 @Injectable()
 export class TypeOrmProductRepository implements ProductRepository {
@@ -50,12 +53,17 @@ export class TypeOrmProductRepository implements ProductRepository {
   }
 
   async list({ limit, offset }: PageRequest): Promise<Page<Product>> {
-    const [entities, total] = await this.uow.manager.findAndCount(ProductEntity, {
-      order: { sku: 'ASC', id: 'ASC' },
-      take: limit,
-      skip: offset,
-    });
-    return { items: entities.map(ProductMapper.toDomain), total, limit, offset };
+    // One round trip for the page and the total (findAndCount takes two, and its query building and
+    // hydration cost more than the query): the count always answers one row, joined to the page's rows if any.
+    const rows = await this.uow.manager.query<PageRow[]>(
+      `SELECT p.id, p.sku, p.name, p.price_cents, p.stock, t.total
+         FROM (SELECT count(*)::int AS total FROM catalog.products) t
+         LEFT JOIN LATERAL (SELECT id, sku, name, price_cents, stock FROM catalog.products ORDER BY sku, id LIMIT $1 OFFSET $2) p ON true
+        ORDER BY p.sku, p.id`,
+      [limit, offset],
+    );
+    const items = rows.flatMap((row) => (row.id === null ? [] : [ProductMapper.fromRow(row)]));
+    return { items, total: rows[0]?.total ?? 0, limit, offset };
   }
 
   count(): Promise<number> {

@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { DataSource, type MigrationInterface, type MixedList } from 'typeorm';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions.js';
 import { IN_MEMORY, type DatabaseConfig } from '../config/platform.config.js';
+import { DatabaseNotifications, type NotificationHandler, type Unlisten } from './database-notifications.js';
 import { pgliteDriver, PGliteSessionLock } from './pglite-pool.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity classes
@@ -25,6 +26,7 @@ export class DatabaseConnector {
   private pglite: Promise<PGlite> | undefined;
   private readonly lock = new PGliteSessionLock();
   private readonly opened: DataSource[] = [];
+  private notifications: DatabaseNotifications | undefined;
 
   constructor(private readonly config: DatabaseConfig) {}
 
@@ -87,7 +89,20 @@ export class DatabaseConnector {
     await Promise.all(this.opened.map((dataSource) => dataSource.query('SELECT 1')));
   }
 
+  /**
+   * Calls `handler` on each NOTIFY of `channel` from any instance (and once after a lost listener
+   * connection came back). Undefined on PGlite, which only ever has one instance: nobody else
+   * could notify it.
+   */
+  async listen(channel: string, handler: NotificationHandler): Promise<Unlisten | undefined> {
+    if (this.config.kind !== 'postgres') return undefined;
+    this.notifications ??= new DatabaseNotifications(this.config.url);
+    return this.notifications.listen(channel, handler);
+  }
+
   async close(): Promise<void> {
+    await this.notifications?.close();
+    this.notifications = undefined;
     const closing = this.opened.splice(0).map((dataSource) => dataSource.destroy());
     await Promise.allSettled(closing);
     const pglite = this.pglite;

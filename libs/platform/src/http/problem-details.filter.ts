@@ -31,7 +31,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const { body, headers } = this.toProblem(exception, request);
-    if (body.status >= 500) this.logger.error({ err: exception, status: body.status }, 'request failed');
+    if (body.status >= 500) {
+      this.logger.error({ err: exception, status: body.status, method: request.method, url: request.originalUrl }, 'request failed');
+    }
     if (response.headersSent) return;
     response.status(body.status).set(headers).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   }

@@ -6,6 +6,9 @@ import { platformConfig, type PlatformConfig } from '../config/platform.config.j
 import { RequestContext } from '../http/request-context.js';
 import { redactErrorsInLog, serializeError } from './error-redaction.js';
 
+/** pino-http logs each request at `info`; above it, its middleware writes nothing. */
+const logsRequests = (level: PlatformConfig['logLevel']): boolean => ['trace', 'debug', 'info'].includes(level);
+
 /** Fields that must never reach a log line. */
 const REDACTED = ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.accessToken', 'password', 'accessToken'];
 
@@ -19,8 +22,10 @@ const REDACTED = ['req.headers.authorization', 'req.headers.cookie', '*.password
       imports: [ConfigModule.forFeature(platformConfig)],
       inject: [platformConfig.token],
       useFactory: (config: PlatformConfig) => ({
-        // One catch-all route, so paths outside the /api prefix (health) are logged once, not twice.
-        forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
+        // One catch-all route, so paths outside the /api prefix (health) are logged once, not twice. None above info:
+        // there pino-http writes nothing, yet builds two child loggers per request and serialises and redacts the
+        // request for them, ~5 % of a GET's CPU (docs/benchmarks.md). Lines still carry the request id (mixin).
+        forRoutes: logsRequests(config.logLevel) ? [{ path: '{*splat}', method: RequestMethod.ALL }] : [],
         pinoHttp: {
           level: config.logLevel,
           genReqId: (request: IncomingMessage) => (request as IncomingMessage & { id: string }).id,

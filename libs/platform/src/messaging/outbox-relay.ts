@@ -18,17 +18,34 @@ interface OutboxRow {
 
 export interface RelayOptions {
   batchSize: number;
-  /** Safety net: how often to look for rows even when nobody signalled a commit. */
+  /**
+   * Safety net: how often to look for rows even when nobody signalled a commit (a claim whose relay
+   * died, a commit whose process died before waking its relay). Retries and a broker coming back
+   * are waited for on their own, shorter, clocks.
+   */
   pollIntervalMs: number;
+  /** While the transport is unavailable, how often to see whether it is back. */
+  transportRecheckMs: number;
   /** A claimed row is left alone by other relays for this long (a crashed relay's claim expires). */
   claimLeaseMs: number;
   /** After this many failed attempts a row is set aside as dead, with its last error. */
   maxAttempts: number;
 }
 
+/** A pass scheduled for a row's due time runs this much later, so the row is surely due by then. */
+const DUE_MARGIN_MS = 10;
+/**
+ * A timer may fire a millisecond or two before its time by Date.now(): a pass this close to the due
+ * time is the one it was due for (the margin above keeps the row due at the database all the same).
+ * Left in place, the stale due time would win over the next one a failing row sets, and the pass it
+ * wakes at once would clear both, leaving the row to the safety-net poll.
+ */
+const TIMER_SLACK_MS = DUE_MARGIN_MS / 2;
+
 export const DEFAULT_RELAY_OPTIONS: RelayOptions = {
   batchSize: 100,
-  pollIntervalMs: 1000,
+  pollIntervalMs: 15_000,
+  transportRecheckMs: 1000,
   claimLeaseMs: 15_000,
   maxAttempts: MAX_ATTEMPTS,
 };
@@ -46,6 +63,8 @@ export class OutboxRelay {
   private rerun = false;
   /** Not started, or stopping: no new passes are scheduled and a running pass ends after its batch. */
   private stopped = true;
+  /** When work a pass left is due (a retry's back-off, an unavailable transport), if sooner than the safety net. */
+  private dueAt: number | undefined;
 
   constructor(
     private readonly schema: string,
@@ -87,7 +106,8 @@ export class OutboxRelay {
           this.rerun = false;
           this.wake();
         } else {
-          this.timer = setTimeout(() => this.wake(), this.options.pollIntervalMs);
+          const dueInMs = this.dueAt === undefined ? Infinity : Math.max(0, this.dueAt - Date.now());
+          this.timer = setTimeout(() => this.wake(), Math.min(this.options.pollIntervalMs, dueInMs));
           this.timer.unref();
         }
       });
@@ -95,13 +115,16 @@ export class OutboxRelay {
 
   /** Publishes until nothing is due. Exposed for tests and shutdown. */
   async drain(): Promise<number> {
+    if (this.dueAt !== undefined && this.dueAt <= Date.now() + TIMER_SLACK_MS) this.dueAt = undefined; // this pass is the one it was due for
     if (
       !(await this.transport.ready().then(
         () => true,
         () => false,
       ))
-    )
+    ) {
+      this.dueSoon(this.options.transportRecheckMs);
       return 0; // the broker is away: the outbox keeps it all
+    }
     let total = 0;
     for (;;) {
       const rows = await this.claim();
@@ -145,12 +168,13 @@ export class OutboxRelay {
   private async fail(row: OutboxRow, error: Error): Promise<void> {
     if (error instanceof TransportUnavailableError) return this.postpone(row);
     const dead = row.attempts >= this.options.maxAttempts;
-    await this.database.dataSource.query(
+    await this.setAside(
       `UPDATE "${this.schema}".outbox
           SET last_error = $2,
               available_at = now() + make_interval(secs => $3::double precision / 1000),
               dead_at = CASE WHEN $4 THEN now() END
-        WHERE id = $1`,
+        WHERE id = $1
+        RETURNING available_at, dead_at`,
       [row.id, error.message, retryDelayMs(row.attempts) ?? 0, dead],
     );
     const log = { messageId: row.id, type: row.type, attempts: row.attempts, err: error };
@@ -158,13 +182,33 @@ export class OutboxRelay {
     else this.logger.warn(log, 'message delivery failed; will retry');
   }
 
-  /** The broker is away: give the claim back without counting the attempt; the poll picks it up again. */
+  private dueSoon(ms: number): void {
+    this.dueAt = Math.min(this.dueAt ?? Infinity, Date.now() + ms);
+  }
+
+  /**
+   * Runs `update` (an UPDATE … RETURNING available_at, dead_at of one row) and schedules a pass for
+   * when the row is due again, by the database's clock: the row must already be due when that pass
+   * claims, or it would wait for the safety net.
+   */
+  private async setAside(update: string, parameters: unknown[]): Promise<void> {
+    const [due]: Array<{ in_ms: number | null }> = await this.database.dataSource.query(
+      `WITH updated AS (${update})
+       SELECT CASE WHEN dead_at IS NULL THEN GREATEST(0, EXTRACT(EPOCH FROM available_at - clock_timestamp()) * 1000) END AS in_ms
+         FROM updated`,
+      parameters,
+    );
+    if (due?.in_ms !== null && due?.in_ms !== undefined) this.dueSoon(Number(due.in_ms) + DUE_MARGIN_MS);
+  }
+
+  /** The broker is away: give the claim back without counting the attempt; a pass picks it up once the broker is back. */
   private async postpone(row: OutboxRow): Promise<void> {
-    await this.database.dataSource.query(
+    await this.setAside(
       `UPDATE "${this.schema}".outbox
           SET attempts = attempts - 1, available_at = now() + make_interval(secs => $2::double precision / 1000)
-        WHERE id = $1`,
-      [row.id, this.options.pollIntervalMs],
+        WHERE id = $1
+        RETURNING available_at, dead_at`,
+      [row.id, this.options.transportRecheckMs],
     );
   }
 }

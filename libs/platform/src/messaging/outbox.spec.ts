@@ -224,6 +224,17 @@ describe('transactional outbox and inbox (PostgreSQL)', () => {
     expect(await effects()).toEqual([5]);
   });
 
+  it('retries after each back-off, not only when the safety-net poll comes round', async () => {
+    const { relay, producer, counter } = await wire({ ...DEFAULT_RELAY_OPTIONS, pollIntervalMs: 60_000 });
+    counter.failuresLeft = 2;
+    await producer.run((tx) => tx.publish(ThingHappened, { n: 6 }));
+    relay.start();
+    // Back-offs of 0.25 s and 1 s: delivered on the third attempt well before the minute-long poll.
+    await waitFor(async () => (await effects()).length === 1, 5000);
+    await relay.stop();
+    expect(await effects()).toEqual([6]);
+  });
+
   it('sets a message aside as dead after its last attempt, with the error', async () => {
     const { relay, producer, counter } = await wire({ ...DEFAULT_RELAY_OPTIONS, maxAttempts: 2 });
     counter.failuresLeft = 100;

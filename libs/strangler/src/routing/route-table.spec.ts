@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { DatabaseConnector } from '@shop/platform';
-import { createTestDatabase, eventually, type TestDatabase } from '@shop/testing';
+import { createTestDatabase, eventually, TcpProxy, type TestDatabase } from '@shop/testing';
 import { CreateStranglerTables1763700000900 } from '../control/1763700000900-create-strangler-tables.migration.js';
 import { CreateControlPlane1764700000900 } from '../control/1764700000900-control-plane.migration.js';
 import { ControlChannel } from '../control/control-channel.js';
@@ -8,6 +8,8 @@ import { RouteTable } from './route-table.js';
 
 /** A change announced on the control channel is in force on every instance well within this. */
 const PROPAGATES_WITHIN_MS = 1000;
+/** The tables here re-read this rarely, so what a test sees was told by the channel, not re-read on a timer. */
+const HOUR_MS = 3_600_000;
 
 interface ChangeRow {
   context: string;
@@ -21,27 +23,33 @@ interface ChangeRow {
 describe('RouteTable on PostgreSQL', () => {
   let database: TestDatabase;
   const connectors: DatabaseConnector[] = [];
-  /** Two DataSources stand for two instances of the app sharing one database. */
+  /** Two DataSources stand for two instances of the app sharing one database; the second reaches it through a proxy. */
   let here: DataSource;
   let elsewhere: DataSource;
+  let proxy: TcpProxy;
   let started: RouteTable[] = [];
+  const connectorOf = new Map<DataSource, DatabaseConnector>();
 
-  const open = async (): Promise<DataSource> => {
-    const connector = new DatabaseConnector({ kind: 'postgres', url: database.url });
+  const open = async (url: string): Promise<DataSource> => {
+    const connector = new DatabaseConnector({ kind: 'postgres', url });
     connectors.push(connector);
-    return connector.open({
+    const dataSource = await connector.open({
       schema: 'strangler',
       entities: [],
       migrations: [CreateStranglerTables1763700000900, CreateControlPlane1764700000900],
     });
+    connectorOf.set(dataSource, connector);
+    return dataSource;
   };
   const channels: ControlChannel[] = [];
 
+  /** A table as StranglerModule makes it: told by the control channel on its connector's listener. */
   const startTable = async (dataSource: DataSource, bootModes: Parameters<RouteTable['start']>[0]): Promise<RouteTable> => {
-    const channel = new ControlChannel(dataSource, database.url);
+    const connector = connectorOf.get(dataSource)!;
+    const channel = new ControlChannel(dataSource, (name, handler) => connector.listen(name, handler));
     await channel.start();
     channels.push(channel);
-    const table = new RouteTable(dataSource, channel);
+    const table = new RouteTable(dataSource, channel, HOUR_MS);
     started.push(table);
     await table.start(bootModes);
     return table;
@@ -52,13 +60,16 @@ describe('RouteTable on PostgreSQL', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('route_table');
-    here = await open();
-    elsewhere = await open();
+    const { hostname, port } = new URL(database.url);
+    proxy = await TcpProxy.start({ host: hostname, port: Number(port) });
+    here = await open(database.url);
+    elsewhere = await open(proxy.rewrite(database.url));
   });
 
   beforeEach(() => here.query('TRUNCATE strangler.routes, strangler.audit'));
 
   afterEach(async () => {
+    proxy.restore();
     for (const table of started) table.stop();
     started = [];
     await Promise.all(channels.splice(0).map((channel) => channel.close()));
@@ -66,6 +77,7 @@ describe('RouteTable on PostgreSQL', () => {
 
   afterAll(async () => {
     await Promise.all(connectors.map((connector) => connector.close()));
+    await proxy?.stop();
     await database?.drop();
   });
 
@@ -163,22 +175,31 @@ describe('RouteTable on PostgreSQL', () => {
     expect(await changes()).toEqual([]);
   });
 
+  const seenBy = (reader: RouteTable, mode: string, withinMs = PROPAGATES_WITHIN_MS) =>
+    eventually(() => (reader.get('ordering')?.mode === mode ? reader.get('ordering') : undefined), withinMs, `${mode} seen elsewhere`);
+
   it('lets another instance see each change within a second, as it is announced', async () => {
     const writer = await startTable(here, { ordering: 'monolith' });
     const reader = await startTable(elsewhere, { ordering: 'monolith' });
     expect(reader.get('ordering')).toMatchObject({ mode: 'monolith' });
-    const seenBy = (mode: string) =>
-      eventually(
-        () => (reader.get('ordering')?.mode === mode ? reader.get('ordering') : undefined),
-        PROPAGATES_WITHIN_MS,
-        `${mode} seen elsewhere`,
-      );
 
     // Twice, since the other instance must keep following, not only once after it starts.
     await writer.change('ordering', 'shadow', 0, 'alice');
-    expect(await seenBy('shadow')).toMatchObject({ mode: 'shadow', percent: 0, updatedBy: 'alice' });
+    expect(await seenBy(reader, 'shadow')).toMatchObject({ mode: 'shadow', percent: 0, updatedBy: 'alice' });
     await writer.change('ordering', 'canary', 10, 'bob');
-    expect(await seenBy('canary')).toMatchObject({ mode: 'canary', percent: 10, updatedBy: 'bob' });
+    expect(await seenBy(reader, 'canary')).toMatchObject({ mode: 'canary', percent: 10, updatedBy: 'bob' });
+  });
+
+  it('re-reads a change made while its listener was cut off from the database once it is back', async () => {
+    const writer = await startTable(here, { ordering: 'monolith' });
+    const reader = await startTable(elsewhere, { ordering: 'monolith' });
+
+    proxy.cut(); // the announcement is made while nobody there can hear it
+    await writer.change('ordering', 'service', 100, 'alice');
+    proxy.restore();
+
+    // The listener reconnects after 0.25 s, 1 s, then 5 s between attempts, and everyone re-reads.
+    expect(await seenBy(reader, 'service', 10_000)).toMatchObject({ mode: 'service', updatedBy: 'alice' });
   });
 
   it('lists the routes sorted by context', async () => {

@@ -68,6 +68,7 @@ export class RouteTable {
   constructor(
     private readonly dataSource: DataSource,
     private readonly channel: ControlChannel,
+    private readonly safetyNetMs = ROUTE_SAFETY_NET_MS,
   ) {}
 
   /** Seeds a route for each context that has none (boot defaults), then loads them all and follows changes. */
@@ -84,7 +85,7 @@ export class RouteTable {
       if (!change || change.kind === 'route') void this.refreshQuietly();
     });
     clearInterval(this.timer);
-    this.timer = setInterval(() => void this.refreshQuietly(), ROUTE_SAFETY_NET_MS);
+    this.timer = setInterval(() => void this.refreshQuietly(), this.safetyNetMs);
     this.timer.unref();
   }
 
