@@ -4,6 +4,23 @@ import type { MessageEnvelope, MessageType } from '@shop/contracts';
 import { assertBeforeDeadline } from '../http/deadline.js';
 import { RequestContext } from '../http/request-context.js';
 
+/** The inbox "handler" under which requests delivered by the broker are recorded once applied. */
+export const DELIVERED_REQUEST_HANDLER = 'request-reply';
+
+/**
+ * A request delivered by the broker again had been applied already, by an instance that lost the
+ * broker before it could answer: nothing was applied this time (the transaction was rolled back).
+ */
+export class RequestAlreadyAppliedError extends Error {
+  constructor(readonly requestId: string) {
+    super(
+      'This request was applied once already, by an instance that stopped before it could answer; it was not applied again. ' +
+        'Retry with the same Idempotency-Key to get its outcome; without one, do not retry: it was applied.',
+    );
+    this.name = 'RequestAlreadyAppliedError';
+  }
+}
+
 /**
  * One local transaction of a context, as application code sees it: opaque. Events go out through
  * `publish` (to the context's outbox, in this transaction); state changes go through the context's
@@ -50,7 +67,10 @@ export class UnitOfWork {
 
   async run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     let published = 0;
+    const delivered = RequestContext.deliveredRequestId();
     const result = await this.dataSource.transaction(async (manager) => {
+      // First, so that a concurrent second delivery waits on this row and then sees it applied.
+      if (delivered !== undefined) await this.recordDeliveredRequest(manager, delivered);
       const tx: Transaction = {
         publish: async (type, payload) => {
           await this.writeOutbox(manager, envelopeFor(type, payload));
@@ -67,8 +87,19 @@ export class UnitOfWork {
         managers.delete(tx);
       }
     });
+    const context = RequestContext.current();
+    // Recorded: any later unit of work of the same request is not a redelivery.
+    if (delivered !== undefined && context) context.deliveredRequestId = undefined;
     if (published > 0) this.afterCommit();
     return result;
+  }
+
+  private async recordDeliveredRequest(manager: EntityManager, requestId: string): Promise<void> {
+    const recorded: unknown[] = await manager.query(
+      `INSERT INTO "${this.schema}".inbox (message_id, handler) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING message_id`,
+      [requestId, DELIVERED_REQUEST_HANDLER],
+    );
+    if (recorded.length === 0) throw new RequestAlreadyAppliedError(requestId);
   }
 
   /** Records that `handler` handled the message, in `tx`; false when it had already (a redelivery). */
