@@ -1,7 +1,8 @@
 // Runs the fault matrix (libs/testing/src/fault-matrix) once, prints its table and rewrites the "Fault matrix"
 // section of docs/resilience.md with it. Exits 1 if any invariant broke.
 // Run (real PostgreSQL and RabbitMQ; nothing shared is restarted): npm run chaos:faults
-// Environment: FAULTS (a comma-separated subset, in order), FAULT_LOG_LEVEL of the apps (warn),
+// Environment: FAULTS (a comma-separated subset, in order; the docs are rewritten only by a run of all of them),
+// FAULT_OUTAGE_SECONDS (how long a cut lasts, 5), FAULT_LOG_LEVEL of the apps (warn),
 // RESILIENCE_OUTPUT (docs/resilience.md; "-" prints only), FAULT_APP_OUTPUT (a file for everything the apps
 // printed), TEST_POSTGRES_URL, TEST_AMQP_URL.
 import 'reflect-metadata';
@@ -29,6 +30,7 @@ const report = await runFaultMatrix({
   log,
   logLevel: process.env.FAULT_LOG_LEVEL ?? 'warn',
   signal: abort.signal,
+  outageMs: process.env.FAULT_OUTAGE_SECONDS ? Number(process.env.FAULT_OUTAGE_SECONDS) * 1000 : undefined,
   // Should this process die before the matrix cleans up, its apps die with it.
   onStarted: (shop) => process.once('exit', () => shop.killAll()),
   onOutput: appOutput ? (output) => writeFileSync(appOutput, output) : undefined,

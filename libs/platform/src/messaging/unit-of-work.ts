@@ -4,6 +4,8 @@ import type { MessageEnvelope, MessageType } from '@shop/contracts';
 import { assertBeforeDeadline } from '../http/deadline.js';
 import { RequestContext } from '../http/request-context.js';
 
+const REACHABLE_TIMEOUT_MS = 2000;
+
 /** The inbox "handler" under which requests delivered by the broker are recorded once applied. */
 export const DELIVERED_REQUEST_HANDLER = 'request-reply';
 
@@ -100,6 +102,17 @@ export class UnitOfWork {
       [requestId, DELIVERED_REQUEST_HANDLER],
     );
     if (recorded.length === 0) throw new RequestAlreadyAppliedError(requestId);
+  }
+
+  /** Whether the context's database answers now (a trivial round trip, given up after `timeoutMs`). */
+  async isReachable(timeoutMs = REACHABLE_TIMEOUT_MS): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    const answered = this.dataSource.query('SELECT 1').then(
+      () => true,
+      () => false,
+    );
+    return Promise.race([answered, gaveUp]).finally(() => clearTimeout(timer));
   }
 
   /** Records that `handler` handled the message, in `tx`; false when it had already (a redelivery). */
