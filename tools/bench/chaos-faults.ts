@@ -1,12 +1,14 @@
 // Runs the fault matrix (libs/testing/src/fault-matrix) once, prints its table and rewrites the "Fault matrix"
 // section of docs/resilience.md with it. Exits 1 if any invariant broke.
 // Run (real PostgreSQL and RabbitMQ; nothing shared is restarted): npm run chaos:faults
-// Environment: FAULTS (a comma-separated subset, in order; the docs are rewritten only by a run of all of them),
+// Environment: FAULTS (a comma-separated subset, in order; the docs are rewritten only by a run of all of them with
+// the default outage),
 // FAULT_OUTAGE_SECONDS (how long a cut lasts, 5), FAULT_LOG_LEVEL of the apps (warn),
 // RESILIENCE_OUTPUT (docs/resilience.md; "-" prints only), FAULT_APP_OUTPUT (a file for everything the apps
 // printed), TEST_POSTGRES_URL, TEST_AMQP_URL.
 import 'reflect-metadata';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { FAULT_NAMES, runFaultMatrix, TEST_AMQP_URL, TEST_POSTGRES_URL, type FaultName } from '@shop/testing';
 import { renderFaultMatrix, writeFaultMatrixSection } from './support/fault-report.js';
 import { describeEnvironment } from './support/environment.js';
@@ -23,6 +25,10 @@ const abort = new AbortController();
 process.once('SIGINT', () => abort.abort());
 const log = (line: string) => console.log(`[faults ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
+const packageVersion = (name: string): string =>
+  (JSON.parse(readFileSync(new URL(`../../../node_modules/${name}/package.json`, import.meta.url), 'utf8')) as { version: string }).version;
+const versions = ['@nestjs/core', 'amqplib', 'pg', 'typeorm'].map((name) => `${name} ${packageVersion(name)}`).join(', ');
+const loadAverage = loadavg()[0]!;
 const environment = await describeEnvironment(TEST_POSTGRES_URL, TEST_AMQP_URL);
 const appOutput = process.env.FAULT_APP_OUTPUT;
 const report = await runFaultMatrix({
@@ -37,8 +43,8 @@ const report = await runFaultMatrix({
 });
 console.log(`\n${renderFaultMatrix(report)}`);
 const broken = report.faults.filter((fault) => fault.violations.length > 0);
-if (OUTPUT !== '-' && faults.length === FAULT_NAMES.length) {
-  writeFaultMatrixSection(OUTPUT, report, environment);
+if (OUTPUT !== '-' && faults.length === FAULT_NAMES.length && !process.env.FAULT_OUTAGE_SECONDS) {
+  writeFaultMatrixSection(OUTPUT, report, environment, { versions, loadAverage });
   console.log(`\nwritten to ${OUTPUT}`);
 }
 for (const fault of broken) console.error(`${fault.fault}: ${fault.violations.join('\n  ')}`);

@@ -27,6 +27,14 @@ function row(f: FaultFigures): string {
   );
 }
 
+const otherErrors = (f: FaultFigures): string => {
+  const lines = Object.entries(f.otherErrors).map(([answer, n]) => {
+    const [what, ...detail] = answer.split(': ');
+    return `${n} × ${what} ("${detail.join(': ')}")`;
+  });
+  return lines.length === 0 ? '' : ` Other errors: ${lines.join('; ')}.`;
+};
+
 /** One row per fault. */
 export function renderFaultMatrix(report: FaultMatrixReport): string {
   return [
@@ -35,19 +43,25 @@ export function renderFaultMatrix(report: FaultMatrixReport): string {
     '|---|---|---|---|---|---|---|---|---|---|',
     ...report.faults.map(row),
     '',
-    ...report.faults.map((f) => `- **${f.fault}**: ${f.title}.`),
+    ...report.faults.map((f) => `- **${f.fault}**: ${f.title}.${otherErrors(f)}`),
   ].join('\n');
 }
 
 /** Rewrites the marked section of `path` (appending it the first time). */
-export function writeFaultMatrixSection(path: string, report: FaultMatrixReport, environment: Environment): void {
+export function writeFaultMatrixSection(
+  path: string,
+  report: FaultMatrixReport,
+  environment: Environment,
+  run: { versions: string; loadAverage: number },
+): void {
   const generated = [
     BEGIN,
     '',
-    `Run of ${environment.date} on ${environment.cpu}, ${environment.cores} cores, ${environment.memoryGiB} GiB, ${environment.kernel}; ` +
-      `Node.js ${environment.node}, PostgreSQL ${environment.postgres}, ${environment.rabbitmq}. ` +
-      `${report.customers} customers; strangler timeout ${report.strangler.timeoutMs} ms, breaker cool-down ` +
-      `${report.strangler.cooldownMs} ms. Wall time ${report.wallSeconds.toFixed(0)} s.`,
+    `Run of ${environment.date} on ${environment.cpu}, ${environment.cores} cores, ${environment.memoryGiB} GiB,`,
+    `${environment.kernel} (load average ${run.loadAverage.toFixed(1)} at the start: other work shared the machine);`,
+    `Node.js ${environment.node}, PostgreSQL ${environment.postgres}, ${environment.rabbitmq}; ${run.versions}.`,
+    `${report.customers} customers; strangler timeout ${report.strangler.timeoutMs} ms, breaker cool-down ` +
+      `${report.strangler.cooldownMs} ms. Wall time of the matrix: ${report.wallSeconds.toFixed(0)} s.`,
     '',
     renderFaultMatrix(report),
     '',

@@ -54,6 +54,8 @@ export interface FaultFigures {
   byStatus: Record<string, number>;
   /** 503 answers by problem type (the last path segment). */
   unavailableByType: Record<string, number>;
+  /** Answers other than 2xx, 409 and 503 (a 500 while the database is away, say), by status and detail. */
+  otherErrors: Record<string, number>;
   /** Attempts that repeated a placement (same Idempotency-Key) or a cancel. */
   retries: number;
   recovery: {
@@ -273,7 +275,8 @@ async function timeUntilFinal(sql: Sql, since: number, withinMs: number, signal?
 async function settle(sql: Sql, ledger: Ledger, initialStock: Map<string, number>, withinMs: number, signal?: AbortSignal) {
   const deadline = Date.now() + withinMs;
   for (;;) {
-    const report = await checkInvariants(sql, ledger, initialStock);
+    // Ordering is routed to the service: every write it answered was answered by order-service.
+    const report = await checkInvariants(sql, ledger, initialStock, 'order-service');
     if (report.violations.length === 0 || Date.now() > deadline || signal?.aborted) return report;
     await sleep(500);
   }
@@ -302,6 +305,10 @@ function figuresOf(
     requests: attempts.length,
     byStatus: countBy(attempts, (a) => String(a.outcome)),
     unavailableByType: countBy(unavailable, problemSlug),
+    otherErrors: countBy(
+      attempts.filter((a) => typeof a.outcome === 'number' && a.outcome >= 400 && a.outcome !== 409 && a.outcome !== 503),
+      (a) => `${a.op} ${a.outcome} ${problemSlug(a)}: ${a.detail}`,
+    ),
     retries: placements.reduce((sum, p) => sum + retriesOf(p.attempts), 0),
     recovery: { firstPlacementMs: firstPlaced === undefined ? undefined : firstPlaced - times.healedAt, allFinalMs: times.allFinalMs },
     orders: { placed: placed.length, confirmed: count('CONFIRMED'), rejected: count('REJECTED'), cancelled: count('CANCELLED') },
@@ -333,7 +340,8 @@ function countBy<T>(items: T[], key: (item: T) => string): Record<string, number
 function summary(f: FaultFigures): string {
   const seconds = (ms: number | undefined) => (ms === undefined ? 'never' : `${(ms / 1000).toFixed(1)} s`);
   return (
-    `${f.requests} requests ${JSON.stringify(f.byStatus)}, 503s ${JSON.stringify(f.unavailableByType)}, ${f.retries} retries; ` +
+    `${f.requests} requests ${JSON.stringify(f.byStatus)}, 503s ${JSON.stringify(f.unavailableByType)}, ` +
+    `other errors ${JSON.stringify(f.otherErrors)}, ${f.retries} retries; ` +
     `recovered: first placement ${seconds(f.recovery.firstPlacementMs)}, all final ${seconds(f.recovery.allFinalMs)}; ` +
     `orders ${f.orders.placed} (${f.orders.confirmed} confirmed, ${f.orders.rejected} rejected, ${f.orders.cancelled} cancelled); ` +
     `violations: ${f.violations.length === 0 ? 'none' : f.violations.join(' | ')}`

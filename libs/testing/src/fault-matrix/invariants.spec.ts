@@ -61,6 +61,7 @@ const attempt = (requestId: string, outcome: Attempt['outcome'], extra: Partial<
   requestId,
   keyed: true,
   outcome,
+  servedBy: 'order-service',
   sentAt: 0,
   answeredAt: 0,
   ...extra,
@@ -111,7 +112,7 @@ const sqlOf =
   };
 
 const stock = new Map([[P, 100]]);
-const check = (world: World, ledger = consistentLedger()) => checkInvariants(sqlOf(world), ledger, stock);
+const check = (world: World, ledger = consistentLedger()) => checkInvariants(sqlOf(world), ledger, stock, 'order-service');
 const invariantsBroken = async (world: World, ledger?: Ledger) => (await check(world, ledger)).violations.map((line) => line.split(':')[0]);
 
 describe('the fault matrix invariants', () => {
@@ -206,6 +207,12 @@ describe('the fault matrix invariants', () => {
     world.reservations = world.reservations.filter((reservation) => reservation.order_id !== O2);
     world.payments = world.payments.filter((payment) => payment.order_id !== O2);
     expect(await invariantsBroken(world, ledger)).toEqual(['lost', 'already applied']);
+  });
+
+  it('find a write answered by the monolith while ordering is routed to the service', async () => {
+    const ledger = consistentLedger();
+    ledger.placements[3]!.attempts[1]!.servedBy = 'monolith';
+    expect(await invariantsBroken(consistentWorld(), ledger)).toEqual(['routing']);
   });
 
   it('count a keyless placement whose answer left its outcome open, and that was applied, without calling it a duplicate', async () => {

@@ -33,7 +33,13 @@ export interface InvariantReport {
 }
 
 /** Reads the databases once and checks every invariant against the ledger of what clients were told. */
-export async function checkInvariants(sql: Sql, ledger: Ledger, initialStock: Map<string, number>): Promise<InvariantReport> {
+export async function checkInvariants(
+  sql: Sql,
+  ledger: Ledger,
+  initialStock: Map<string, number>,
+  /** When set, every 2xx answer must say it was served by this side (X-Served-By). */
+  servedBy?: string,
+): Promise<InvariantReport> {
   const orders = await sql<OrderRow>('SELECT id, customer_id, status, lines FROM ordering.orders');
   const keys = await sql<{ customer_id: string; key: string; order_id: string }>(
     'SELECT customer_id, key, order_id FROM ordering.idempotency_keys',
@@ -192,6 +198,9 @@ export async function checkInvariants(sql: Sql, ledger: Ledger, initialStock: Ma
   // The request id travels with the request: what order-service placed carries the id the client sent.
   for (const placement of ledger.placements) {
     for (const attempt of placement.attempts) {
+      if (servedBy && typeof attempt.outcome === 'number' && attempt.outcome < 300 && attempt.servedBy !== servedBy) {
+        findings.add('routing', `${attempt.op} ${attempt.requestId} answered ${attempt.outcome} by ${attempt.servedBy}, not ${servedBy}`);
+      }
       if (attempt.op !== 'place' || attempt.outcome !== 201) continue;
       const rows = placedByRequest.get(attempt.requestId) ?? [];
       if (!rows.some((row) => row.order_id === attempt.orderId)) {
