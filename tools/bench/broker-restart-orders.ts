@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
-import { configureHttpApp, dataSourceToken, prepareApp, TokenService } from '@shop/platform';
+import { configureHttpApp, dataSourceToken, HTTP_APP_OPTIONS, prepareApp, ProblemJsonExpressAdapter, TokenService } from '@shop/platform';
 import { createTestDatabase, deleteAmqpNamespace, TEST_AMQP_URL, testAmqpNamespace, testEnv } from '@shop/testing';
 import { monolithApp } from '../../apps/monolith/src/monolith.app.js';
 import { waitUntil } from './support/measure.js';
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     monolithApp,
     testEnv({ DATABASE_URL: database.url, AMQP_URL: TEST_AMQP_URL, AMQP_NAMESPACE: namespace, LOG_LEVEL: 'error' }),
   );
-  const app = await NestFactory.create(module, { bodyParser: false, bufferLogs: true });
+  const app = await NestFactory.create(module, new ProblemJsonExpressAdapter(), HTTP_APP_OPTIONS);
   configureHttpApp(app);
   await app.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/api/v1`;

@@ -247,6 +247,11 @@ describe('catalog', () => {
       ['a blank name', validBody({ name: '   ' }), ['name']],
       ['a 201-character name', validBody({ name: 'x'.repeat(201) }), ['name']],
       ['a NUL character in the name', validBody({ name: 'bad\u0000name' }), ['name']],
+      ['a C1 control character in the name', validBody({ name: 'bad\u0085name' }), ['name']],
+      ['a right-to-left override in the name', validBody({ name: 'Keyboard \u202egnp.exe' }), ['name']],
+      ['a bidi isolate in the name', validBody({ name: '\u2067Keyboard\u2069' }), ['name']],
+      ['a NUL character in the sku', validBody({ sku: `${uniqueSku()}\u0000` }), ['sku']],
+      ['a __proto__ field', JSON.parse(JSON.stringify(validBody()).replace('{', '{"__proto__":{"stock":1},')), ['__proto__']],
       ['an unknown field', validBody({ colour: 'red' }), ['colour']],
       ['a client-chosen id', validBody({ id: randomUUID() }), ['id']],
     ];
@@ -324,6 +329,17 @@ describe('catalog', () => {
       expect(response.status).toBe(200);
       expect(response.body).toEqual({ ...product, ...changes });
       expect(await getProduct(product.id)).toEqual({ ...product, ...changes });
+    });
+
+    it.each([
+      ['a control character', 'Renamed\u0007'],
+      ['a bidi override', 'Renamed \u202dproduct'],
+    ])('answers 400 naming name to a rename with %s, and changes nothing', async (_case, name) => {
+      const product = await createProduct();
+      const response = await patch(product.id, { name });
+      expectProblem(response, 400);
+      expect(badFields(response)).toEqual(['name']);
+      expect(await getProduct(product.id)).toEqual(product);
     });
 
     it('announces ProductPriceChangedV1 only when the price actually changes', async () => {
@@ -426,6 +442,8 @@ describe('catalog', () => {
       expect((await shop.http().get('/api/v1/products?limit=100').expect(200)).body.items).toHaveLength(Math.min(total, 100));
       const past = await shop.http().get(`/api/v1/products?offset=${total}`).expect(200);
       expect(past.body).toEqual({ items: [], total, limit: 20, offset: total });
+      const farthest = await shop.http().get('/api/v1/products?offset=1000000').expect(200);
+      expect(farthest.body).toEqual({ items: [], total, limit: 20, offset: 1_000_000 });
     });
 
     it.each([
@@ -437,6 +455,9 @@ describe('catalog', () => {
       ['offset=-1', ['offset']],
       ['offset=x', ['offset']],
       ['limit=0&offset=-1', ['limit', 'offset']],
+      ['offset=1e20', ['offset']],
+      ['offset=1000001', ['offset']],
+      ['limit=1e20', ['limit']],
       ['page=2', ['page']],
     ])('answers 400 to ?%s', async (query, fields) => {
       const response = await shop.http().get(`/api/v1/products?${query}`);

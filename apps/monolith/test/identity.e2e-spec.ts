@@ -1,10 +1,11 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { Logger, type INestApplication } from '@nestjs/common';
-import type request from 'supertest';
+import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { dataSourceToken } from '@shop/platform';
 import { createTestApp } from '@shop/testing';
 import { monolithApp } from '../src/monolith.app.js';
+import { fromAddress, nextClientAddress } from './support/client-address.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startShop, type ShopUnderTest } from './support/shop.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -42,10 +43,17 @@ describe('identity (monolith on PostgreSQL)', () => {
   });
   afterAll(() => shop.close());
 
+  /** Each test calls from an address of its own (the app sees the socket's address), as one client would. */
+  let clientAddress: string;
+  beforeEach(() => {
+    clientAddress = nextClientAddress();
+  });
+
   const http = () => shop.http();
   const freshEmail = (label = 'user') => `${label}-${randomUUID()}@shop.test`;
-  const register = (body: object) => http().post('/api/v1/auth/register').send(body);
-  const logIn = (email: string, password: string) => http().post('/api/v1/auth/login').send({ email, password });
+  const register = (body: object, address = clientAddress) => http().post('/api/v1/auth/register').agent(fromAddress(address)).send(body);
+  const logIn = (email: string, password: string, address = clientAddress) =>
+    http().post('/api/v1/auth/login').agent(fromAddress(address)).send({ email, password });
   const me = (authorization?: string) => {
     const call = http().get('/api/v1/auth/me');
     return authorization === undefined ? call : call.set('Authorization', authorization);
@@ -59,6 +67,20 @@ describe('identity (monolith on PostgreSQL)', () => {
     );
   };
   const badFields = (response: request.Response) => new Set((response.body.errors as Array<{ field: string }>).map((error) => error.field));
+  const statusCounts = (responses: request.Response[]) =>
+    responses.reduce<Record<number, number>>((counts, { status }) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }), {});
+  /** A 429 problem whose Retry-After is a whole number of seconds within (0, maxSeconds]. */
+  const expectTooManyRequests = (response: request.Response, maxSeconds: number) => {
+    expectProblem(response, 429);
+    const retryAfter = Number(response.headers['retry-after']);
+    expect(Number.isInteger(retryAfter)).toBe(true);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(maxSeconds);
+  };
+  const startOnSameDatabase = async (env: Record<string, string | undefined>): Promise<INestApplication> => {
+    if (!shop.env.DATABASE_URL) throw new Error('the shop under test runs on PostgreSQL');
+    return createTestApp(monolithApp, { env: { DATABASE_URL: shop.env.DATABASE_URL, ...SHARED_KEYS, ...env } });
+  };
 
   const userRows = (email: string) =>
     db.query<Array<{ id: string; email: string; display_name: string; password_hash: string; roles: string[] }>>(
@@ -136,6 +158,17 @@ describe('identity (monolith on PostgreSQL)', () => {
         ['a displayName of 101 characters', (email) => ({ email, password: PASSWORD, displayName: 'n'.repeat(101) }), ['displayName']],
         ['a blank displayName', (email) => ({ email, password: PASSWORD, displayName: '   ' }), ['displayName']],
         ['a null displayName', (email) => ({ email, password: PASSWORD, displayName: null }), ['displayName']],
+        ['a NUL in displayName', (email) => ({ email, password: PASSWORD, displayName: 'Ann\u0000Smith' }), ['displayName']],
+        ['a C0 control in displayName', (email) => ({ email, password: PASSWORD, displayName: 'Ann\u001bSmith' }), ['displayName']],
+        ['DEL in displayName', (email) => ({ email, password: PASSWORD, displayName: 'Ann\u007f' }), ['displayName']],
+        ['a C1 control in displayName', (email) => ({ email, password: PASSWORD, displayName: 'Ann\u009bSmith' }), ['displayName']],
+        ['a bidi override in displayName', (email) => ({ email, password: PASSWORD, displayName: 'Ann\u202egnp' }), ['displayName']],
+        [
+          'a __proto__ field',
+          (email) => JSON.parse(`{"email":"${email}","password":"${PASSWORD}","__proto__":{"roles":["admin"]}}`),
+          ['__proto__'],
+        ],
+        ['a constructor field', (email) => ({ email, password: PASSWORD, constructor: { name: 'x' } }), ['constructor']],
         ['a missing password', (email) => ({ email }), ['password']],
         ['a missing email', () => ({ password: PASSWORD }), ['email']],
         ['an empty body', () => ({}), ['email', 'password']],
@@ -212,15 +245,10 @@ describe('identity (monolith on PostgreSQL)', () => {
       expect(badFields(response)).toEqual(new Set(['email', 'password', 'remember']));
     });
 
-    it('answers 429 with Retry-After after 5 failed attempts for one email, even with the right password', async () => {
+    it('answers 429 with Retry-After after 5 failed attempts for one email from one address, even with the right password', async () => {
       const { email } = await registered();
       for (let attempt = 1; attempt <= 5; attempt += 1) expectProblem(await logIn(email, `wrong password ${attempt}`), 401);
-      const blocked = await logIn(email.toUpperCase(), PASSWORD);
-      expectProblem(blocked, 429);
-      const retryAfter = Number(blocked.headers['retry-after']);
-      expect(Number.isInteger(retryAfter)).toBe(true);
-      expect(retryAfter).toBeGreaterThan(0);
-      expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+      expectTooManyRequests(await logIn(email.toUpperCase(), PASSWORD), 15 * 60);
     });
 
     it("clears the email's failures on a successful login", async () => {
@@ -230,6 +258,95 @@ describe('identity (monolith on PostgreSQL)', () => {
       expectProblem(await logIn(email, 'wrong password'), 401);
       // Without the reset this would be the sixth failure in the window: 429.
       await logIn(email, PASSWORD).expect(200);
+    });
+  });
+
+  describe('login limits', () => {
+    const registered = async () => {
+      const email = freshEmail();
+      await register({ email, password: PASSWORD }).expect(201);
+      return email;
+    };
+    const wrongPasswords = (count: number, send: (index: number) => request.Test) =>
+      Promise.all(Array.from({ length: count }, (_, i) => send(i)));
+
+    it('counts each attempt before its password check: of 30 parallel wrong passwords for one email, 5 get 401, 25 get 429', async () => {
+      const email = await registered();
+      const responses = await wrongPasswords(30, () => logIn(email, 'wrong password'));
+      expect(statusCounts(responses)).toEqual({ 401: 5, 429: 25 });
+      for (const response of responses.filter(({ status }) => status === 429)) expectTooManyRequests(response, 15 * 60);
+    });
+
+    it('keeps its counts in identity.rate_limits, with neither email nor address in clear', async () => {
+      const email = await registered();
+      expectProblem(await logIn(email, 'wrong password'), 401);
+      const keys = (await db.query<Array<{ key: string }>>('SELECT key FROM identity.rate_limits')).map(({ key }) => key);
+      expect(keys.filter((key) => key.startsWith('login-pair:'))).not.toHaveLength(0);
+      expect(keys.filter((key) => key.includes(email) || key.includes(clientAddress))).toEqual([]);
+    });
+
+    it('is one limit for two instances on one database', async () => {
+      const email = await registered();
+      const second = await startOnSameDatabase({ ADMIN_EMAIL, ADMIN_PASSWORD });
+      try {
+        const viaSecond = () =>
+          request(second.getHttpServer())
+            .post('/api/v1/auth/login')
+            .agent(fromAddress(clientAddress))
+            .send({ email, password: 'wrong password' });
+        const responses = await wrongPasswords(30, (i) => (i % 2 === 0 ? logIn(email, 'wrong password') : viaSecond()));
+        expect(statusCounts(responses)).toEqual({ 401: 5, 429: 25 });
+        expectTooManyRequests(await logIn(email, PASSWORD), 15 * 60);
+      } finally {
+        await second.close();
+      }
+    });
+
+    it("does not let strangers' failures from other addresses stop the owner logging in from their own address", async () => {
+      const email = await registered();
+      const home = clientAddress;
+      await logIn(email, PASSWORD, home).expect(200);
+      const strangers = Array.from({ length: 6 }, () => nextClientAddress());
+      const guesses = await wrongPasswords(30, (i) => logIn(email, `guess ${i}`, strangers[i % strangers.length]!));
+      expect(guesses.every(({ status }) => status === 401 || status === 429)).toBe(true);
+      await logIn(email, PASSWORD, home).expect(200);
+    });
+
+    it('after 10 failures for one email, slows addresses the account never logged in from to one attempt at a time', async () => {
+      const email = await registered();
+      for (const address of [nextClientAddress(), nextClientAddress()]) {
+        for (let attempt = 1; attempt <= 5; attempt += 1) expectProblem(await logIn(email, `guess ${attempt}`, address), 401);
+      }
+      const [first, second] = await Promise.all([
+        logIn(email, 'another guess', nextClientAddress()),
+        logIn(email, 'another guess', nextClientAddress()),
+      ]);
+      expect([first.status, second.status].sort()).toEqual([401, 429]);
+      expectTooManyRequests(first.status === 429 ? first : second, 60);
+    });
+  });
+
+  describe('registration limit', () => {
+    it('answers 429 with Retry-After beyond 10 registrations from one address, and creates nothing for those', async () => {
+      const emails = Array.from({ length: 12 }, () => freshEmail('burst'));
+      const responses = await Promise.all(emails.map((email) => register({ email, password: PASSWORD })));
+      expect(statusCounts(responses)).toEqual({ 201: 10, 429: 2 });
+      for (const [index, response] of responses.entries()) {
+        if (response.status !== 429) continue;
+        expectTooManyRequests(response, 60 * 60);
+        await expectNothingWritten(emails[index]!);
+      }
+      await register({ email: freshEmail(), password: PASSWORD }, nextClientAddress()).expect(201);
+    });
+
+    it('ignores X-Forwarded-For when no proxy is trusted, so a forged header buys no fresh allowance', async () => {
+      const forwardedFor = (index: number) => `198.51.100.${index + 1}`;
+      for (let index = 0; index < 10; index += 1) {
+        await register({ email: freshEmail(), password: PASSWORD }).set('X-Forwarded-For', forwardedFor(index)).expect(201);
+      }
+      const email = freshEmail();
+      expectTooManyRequests(await register({ email, password: PASSWORD }).set('X-Forwarded-For', forwardedFor(10)), 60 * 60);
+      await expectNothingWritten(email);
     });
   });
 
@@ -257,10 +374,6 @@ describe('identity (monolith on PostgreSQL)', () => {
 
   describe('seeded admin', () => {
     const adminHash = async (email: string) => (await userRows(email)).map((row) => row.password_hash);
-    const startOnSameDatabase = async (env: Record<string, string | undefined>): Promise<INestApplication> => {
-      if (!shop.env.DATABASE_URL) throw new Error('the shop under test runs on PostgreSQL');
-      return createTestApp(monolithApp, { env: { DATABASE_URL: shop.env.DATABASE_URL, ...SHARED_KEYS, ...env } });
-    };
 
     it('logs in with ADMIN_EMAIL / ADMIN_PASSWORD and is an admin (and a customer)', async () => {
       const login = await logIn(ADMIN_EMAIL, ADMIN_PASSWORD).expect(200);

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Module, Post } from '@nestjs/common';
+import { Body, Controller, Get, Ip, Module, Post, Query } from '@nestjs/common';
 import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
-import { CurrentUser, Public, Roles, type AuthenticatedUser } from '@shop/platform';
+import { CurrentUser, IsPlainText, PageQuery, Public, Roles, type AuthenticatedUser } from '@shop/platform';
 
 class EchoBody {
   @IsString()
   @MaxLength(20)
+  @IsPlainText()
   name: string;
 
   @IsInt()
@@ -37,6 +38,18 @@ class ProbeController {
   @Post('echo')
   echo(@Body() body: EchoBody) {
     return body;
+  }
+
+  @Public()
+  @Get('client-address')
+  clientAddress(@Ip() address: string) {
+    return { address };
+  }
+
+  @Public()
+  @Get('page')
+  page(@Query() query: PageQuery) {
+    return { limit: query.limit, offset: query.offset };
   }
 
   @Public()

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { BoundedContextModule, ConfigModule } from '@shop/platform';
+import type { DataSource } from 'typeorm';
+import { BoundedContextModule, ConfigModule, dataSourceToken, platformConfig, type PlatformConfig } from '@shop/platform';
 import { identityProblems } from './api/identity.problems.js';
 import { AuthHttpController } from './api/auth.http.controller.js';
 import { SeedAdminOnStartup } from './api/seed-admin.on-startup.js';
@@ -7,10 +8,13 @@ import { LogInHandler } from './application/commands/log-in/log-in.handler.js';
 import { RegisterUserHandler } from './application/commands/register-user/register-user.handler.js';
 import { SeedAdminHandler } from './application/commands/seed-admin/seed-admin.handler.js';
 import { GetUserHandler } from './application/queries/get-user/get-user.handler.js';
-import { identityConfig } from './identity.config.js';
-import { LOGIN_ATTEMPT_LIMITER, PASSWORD_HASHER, USER_REPOSITORY } from './identity.di-tokens.js';
-import { InMemoryLoginAttemptLimiter } from './infrastructure/in-memory-login-attempt-limiter.js';
+import { identityConfig, type IdentityConfig } from './identity.config.js';
+import { LOGIN_ATTEMPT_LIMITER, PASSWORD_HASHER, REGISTRATION_LIMITER, USER_REPOSITORY } from './identity.di-tokens.js';
 import { CreateUsers1763700000100 } from './infrastructure/migrations/1763700000100-create-users.migration.js';
+import { CreateRateLimits1764633600100 } from './infrastructure/migrations/1764633600100-create-rate-limits.migration.js';
+import { memoryCounters, postgresCounters, RATE_LIMIT_COUNTERS, type RateLimitCounters } from './infrastructure/rate-limit-counters.js';
+import { RateLimitedLoginAttempts } from './infrastructure/rate-limited-login-attempts.js';
+import { RateLimitedRegistrations } from './infrastructure/rate-limited-registrations.js';
 import { ScryptPasswordHasher } from './infrastructure/scrypt-password-hasher.js';
 import { UserEntity } from './infrastructure/user.entity.js';
 import { TypeOrmUserRepository } from './infrastructure/user.repository.js';
@@ -22,9 +26,9 @@ import { TypeOrmUserRepository } from './infrastructure/user.repository.js';
       name: 'identity',
       problems: identityProblems,
       entities: [UserEntity],
-      migrations: [CreateUsers1763700000100],
+      migrations: [CreateUsers1763700000100, CreateRateLimits1764633600100],
     }),
-    ConfigModule.forFeature(identityConfig),
+    ConfigModule.forFeature(identityConfig, platformConfig),
   ],
   controllers: [AuthHttpController],
   providers: [
@@ -35,7 +39,24 @@ import { TypeOrmUserRepository } from './infrastructure/user.repository.js';
     SeedAdminOnStartup,
     { provide: USER_REPOSITORY, useClass: TypeOrmUserRepository },
     { provide: PASSWORD_HASHER, useFactory: () => new ScryptPasswordHasher() },
-    { provide: LOGIN_ATTEMPT_LIMITER, useFactory: () => new InMemoryLoginAttemptLimiter() },
+    {
+      // Shared by every instance on PostgreSQL; on the embedded database one process is the whole fleet.
+      provide: RATE_LIMIT_COUNTERS,
+      inject: [platformConfig.token, dataSourceToken('identity')],
+      useFactory: (platform: PlatformConfig, dataSource: DataSource): RateLimitCounters =>
+        platform.database.kind === 'postgres' ? postgresCounters(dataSource) : memoryCounters,
+    },
+    {
+      provide: LOGIN_ATTEMPT_LIMITER,
+      inject: [identityConfig.token, RATE_LIMIT_COUNTERS],
+      useFactory: (config: IdentityConfig, counters: RateLimitCounters) => new RateLimitedLoginAttempts(config.limits.login, counters),
+    },
+    {
+      provide: REGISTRATION_LIMITER,
+      inject: [identityConfig.token, RATE_LIMIT_COUNTERS],
+      useFactory: (config: IdentityConfig, counters: RateLimitCounters) =>
+        new RateLimitedRegistrations(config.limits.registration, counters),
+    },
   ],
 })
 export class IdentityModule {}

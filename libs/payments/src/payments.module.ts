@@ -1,6 +1,5 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { BoundedContextModule, ConfigModule, ContextMessaging } from '@shop/platform';
-import { paymentsProblems } from './api/payments.problems.js';
 import { PaymentsHttpController } from './api/payments.http.controller.js';
 import { RefundOrderPaymentHandler } from './application/commands/refund-order-payment/refund-order-payment.handler.js';
 import { TakePaymentHandler } from './application/commands/take-payment/take-payment.handler.js';
@@ -21,7 +20,7 @@ import { CLOSED_ORDER_REPOSITORY, PAYMENT_PROVIDER, PAYMENT_REPOSITORY } from '.
   imports: [
     BoundedContextModule.register({
       name: 'payments',
-      problems: paymentsProblems,
+      // No ProblemMapper: no payments error reaches HTTP (its one query answers every viewer with a list; declines are events).
       entities: [PaymentEntity, ClosedOrderEntity],
       migrations: [CreatePayments1763700000400, NameInboxHandlers1764600000400],
     }),

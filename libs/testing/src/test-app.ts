@@ -1,6 +1,14 @@
 import { Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { configureHttpApp, generateRsaKeyPair, prepareApp, type AppShell, type JwtKeyPair } from '@shop/platform';
+import {
+  configureHttpApp,
+  generateRsaKeyPair,
+  HTTP_APP_OPTIONS,
+  prepareApp,
+  ProblemJsonExpressAdapter,
+  type AppShell,
+  type JwtKeyPair,
+} from '@shop/platform';
 
 let processKeys: JwtKeyPair | undefined;
 
@@ -44,7 +52,7 @@ export async function createTestApp(
 ): Promise<INestApplication> {
   const { module } = prepareApp(shell, testEnv(options.env));
   const moduleRef = await Test.createTestingModule({ imports: [module, ...(options.imports ?? [])] }).compile();
-  const app = moduleRef.createNestApplication({ bodyParser: false, bufferLogs: true });
+  const app = moduleRef.createNestApplication(new ProblemJsonExpressAdapter(), HTTP_APP_OPTIONS);
   configureHttpApp(app);
   await app.init();
   return app;

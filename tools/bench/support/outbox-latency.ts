@@ -136,9 +136,10 @@ export class OutboxProbe {
       migrations: [outboxInboxMigration(consumerSchema)],
     });
     const recorder = arrivalRecorder(consumerSchema);
-    await transport.subscribe(inboxSubscription(new UnitOfWork(consumerSchema, consumerSource, () => undefined), [recorder]));
-    const relay = new OutboxRelay(producerSchema, producerSource, transport);
+    const consumer = new UnitOfWork(consumerSchema, { dataSource: consumerSource }, () => undefined);
+    await transport.subscribe(inboxSubscription(consumer, [recorder]));
+    const relay = new OutboxRelay(producerSchema, { dataSource: producerSource }, transport);
     relay.start();
-    return { producer: new UnitOfWork(producerSchema, producerSource, () => relay.wake()), relay, transport, recorder };
+    return { producer: new UnitOfWork(producerSchema, { dataSource: producerSource }, () => relay.wake()), relay, transport, recorder };
   }
 }

@@ -31,12 +31,19 @@ export class AuthHttpController {
 
   @Public()
   @Post('register')
-  @ApiOperation({ summary: 'Create a customer account' })
+  @ApiOperation({
+    summary: 'Create a customer account',
+    description:
+      'Rate limited per client address (default: 10 registrations per hour, REGISTRATION_LIMIT_PER_ADDRESS and ' +
+      'REGISTRATION_LIMIT_WINDOW_SECONDS). Every well-formed request counts, a taken email included; beyond the limit ' +
+      'the answer is 429 with Retry-After (seconds) and nothing is created.',
+  })
   @ApiCreatedResponse({ type: UserResponseDto })
   @ApiBadRequestResponse({ description: 'Invalid body (problem+json naming every bad field).' })
   @ApiConflictResponse({ description: 'The email address is already taken (compared case-insensitively).' })
-  async register(@Body() body: RegisterUserRequestDto): Promise<UserResponseDto> {
-    const profile = await this.commandBus.execute(new RegisterUser(body.email, body.password, body.displayName));
+  @ApiTooManyRequestsResponse({ description: 'Too many registrations from this address; see the Retry-After header (seconds).' })
+  async register(@Body() body: RegisterUserRequestDto, @Ip() clientAddress: string): Promise<UserResponseDto> {
+    const profile = await this.commandBus.execute(new RegisterUser(body.email, body.password, body.displayName, clientAddress));
     return UserResponseDto.from(profile);
   }
 
@@ -46,8 +53,12 @@ export class AuthHttpController {
   @ApiOperation({
     summary: 'Exchange email and password for an access token',
     description:
-      'Rate limited: after 5 failed attempts for one email, or 20 from one client address, within 15 minutes, ' +
-      'the answer is 429 with Retry-After. A successful login clears the email’s count.',
+      'Rate limited, every attempt counted before its password is checked (defaults; see ADR 0012): 5 failures for one ' +
+      'email from one client address, or 20 from one address, within 15 minutes, and that pair or address gets 429 ' +
+      'with Retry-After until the 15 minutes are over. Beyond 10 failures for one email within an hour, from any ' +
+      'addresses, the email is slowed for addresses it has not logged in from in the last 14 days: one attempt at a ' +
+      'time, with a Retry-After of 1 s doubling to at most 60 s. Addresses it has logged in from are never slowed by ' +
+      'others’ failures. A successful login clears its pair’s count.',
   })
   @ApiOkResponse({ type: AccessTokenResponseDto })
   @ApiBadRequestResponse({ description: 'Invalid body.' })

@@ -6,6 +6,7 @@ import {
   InvalidEmailError,
   PasswordPolicyViolationError,
   TooManyLoginAttemptsError,
+  TooManyRegistrationsError,
   UserNotFoundError,
 } from '../domain/identity.errors.js';
 
@@ -15,6 +16,9 @@ export const identityProblems: ProblemMapper = (error) => {
   if (error instanceof InvalidCredentialsError) return ProblemException.of(401, 'invalid-credentials', error.message);
   if (error instanceof TooManyLoginAttemptsError) {
     return ProblemException.of(429, 'too-many-login-attempts', error.message, {}, { 'Retry-After': String(error.retryAfterSeconds) });
+  }
+  if (error instanceof TooManyRegistrationsError) {
+    return ProblemException.of(429, 'too-many-registrations', error.message, {}, { 'Retry-After': String(error.retryAfterSeconds) });
   }
   if (error instanceof UserNotFoundError) return ProblemException.of(404, 'user-not-found', error.message);
   // The DTOs catch these first; the domain keeps its own guard and the answer stays a 400.

@@ -40,3 +40,9 @@ export class TooManyLoginAttemptsError extends IdentityError {
     super(`Too many failed login attempts. Try again in ${retryAfterSeconds} second(s).`);
   }
 }
+
+export class TooManyRegistrationsError extends IdentityError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many registrations from this address. Try again in ${retryAfterSeconds} second(s).`);
+  }
+}

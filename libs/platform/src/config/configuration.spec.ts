@@ -111,6 +111,37 @@ describe('loadConfiguration', () => {
     expect(configuration.get(platformConfig).jwt).toEqual({ privateKey: keys.privateKey.trim(), publicKey: keys.publicKey.trim() });
   });
 
+  it('trusts no proxy by default, and a hop count or a list of proxy addresses when TRUST_PROXY says so', () => {
+    const trustProxy = (value?: string) =>
+      loadConfiguration([platformConfig], value === undefined ? {} : { TRUST_PROXY: value }).get(platformConfig).trustProxy;
+    expect(trustProxy()).toBe(false);
+    expect(trustProxy('')).toBe(false);
+    expect(trustProxy('2')).toBe(2);
+    expect(trustProxy('loopback, 10.0.0.0/8 ,fd00::1')).toEqual(['loopback', '10.0.0.0/8', 'fd00::1']);
+  });
+
+  it('refuses a TRUST_PROXY that would trust any sender, or is not a hop count or proxy addresses', () => {
+    expect(problemsOf([platformConfig], { TRUST_PROXY: 'true' })).toEqual([
+      'TRUST_PROXY: must be a number of proxy hops (1-10) or a comma-separated list of proxy addresses, subnets, ' +
+        'loopback, linklocal or uniquelocal; trusting every sender would let any client forge its address (got "true")',
+    ]);
+    expect(problemsOf([platformConfig], { TRUST_PROXY: '0' })).toHaveLength(1);
+    expect(problemsOf([platformConfig], { TRUST_PROXY: '10.0.0.0/33' })).toHaveLength(1);
+    expect(problemsOf([platformConfig], { TRUST_PROXY: 'loopback,,proxy.internal' })).toHaveLength(1);
+  });
+
+  it('serves the API docs everywhere but production unless API_DOCS says otherwise', () => {
+    const { privateKey, publicKey } = generateRsaKeyPair();
+    const keys = { JWT_PRIVATE_KEY: privateKey, JWT_PUBLIC_KEY: publicKey };
+    const apiDocs = (env: Record<string, string>) => loadConfiguration([platformConfig], env).get(platformConfig).apiDocs;
+    expect(apiDocs({})).toBe(true);
+    expect(apiDocs({ NODE_ENV: 'test' })).toBe(true);
+    expect(apiDocs({ API_DOCS: 'off' })).toBe(false);
+    expect(apiDocs({ NODE_ENV: 'production', ...keys })).toBe(false);
+    expect(apiDocs({ NODE_ENV: 'production', API_DOCS: 'on', ...keys })).toBe(true);
+    expect(problemsOf([platformConfig], { API_DOCS: 'yes' })).toEqual(['API_DOCS: must be on or off (got "yes")']);
+  });
+
   it('refuses two slices that claim the same variable', () => {
     const thief = defineConfig({ name: 'thief', variables: { FRONT_PORT: variables.port() }, build: () => 0 });
     expect(() => loadConfiguration([ports, thief], {})).toThrow('FRONT_PORT is declared by both the ports and the thief configuration');

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { defineConfig } from './config-slice.js';
@@ -10,6 +11,9 @@ export type DatabaseConfig = { kind: 'postgres'; url: string } | { kind: 'pglite
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** Express's `trust proxy`: none, a number of hops, or the proxies' addresses (never "every sender"). */
+export type TrustProxy = false | number | string[];
+
 export interface PlatformConfig {
   database: DatabaseConfig;
   amqpUrl: string | undefined;
@@ -19,9 +23,13 @@ export interface PlatformConfig {
   dataDir: string;
   jwt: { privateKey: string | undefined; publicKey: string | undefined };
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Which senders may tell the client's address in X-Forwarded-For; false: the connection's address is the client's. */
+  trustProxy: TrustProxy;
+  /** Whether /docs and /docs-json are served: `API_DOCS`, by default everywhere but production. */
+  apiDocs: boolean;
 }
 
-/** The plumbing's own settings: where the database, the broker, the keys and the logs are. */
+/** The plumbing's own settings: where the database, the broker, the keys and the logs are, and whether the API docs are served. */
 export const platformConfig = defineConfig({
   name: 'platform',
   variables: {
@@ -36,6 +44,12 @@ export const platformConfig = defineConfig({
     JWT_PRIVATE_KEY: variables.pem('PRIVATE KEY'),
     JWT_PUBLIC_KEY: variables.pem('PUBLIC KEY'),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be a pino level (${LOG_LEVELS.join(', ')})` }).default('info'),
+    TRUST_PROXY: variables.optionalText().transform((value, context): TrustProxy => {
+      const trusted = value === undefined ? false : parseTrustProxy(value);
+      if (trusted === undefined) context.addIssue({ code: 'custom', message: TRUST_PROXY_RULE });
+      return trusted ?? false;
+    }),
+    API_DOCS: z.enum(['on', 'off'], { error: 'must be on or off' }).optional(),
   },
   secrets: ['JWT_PRIVATE_KEY', 'JWT_PUBLIC_KEY', 'DATABASE_URL', 'AMQP_URL'],
   check: (raw, { env }) => {
@@ -47,7 +61,7 @@ export const platformConfig = defineConfig({
     }
     return problems;
   },
-  build: (raw): PlatformConfig => {
+  build: (raw, { env }): PlatformConfig => {
     const dataDir = raw.DATA_DIR === IN_MEMORY ? IN_MEMORY : absolute(raw.DATA_DIR);
     return {
       database: raw.DATABASE_URL ? { kind: 'postgres', url: raw.DATABASE_URL } : { kind: 'pglite', dataDir },
@@ -56,6 +70,9 @@ export const platformConfig = defineConfig({
       dataDir,
       jwt: { privateKey: raw.JWT_PRIVATE_KEY, publicKey: raw.JWT_PUBLIC_KEY },
       logLevel: raw.LOG_LEVEL,
+      trustProxy: raw.TRUST_PROXY,
+      // A production API does not hand out its own map unless asked to.
+      apiDocs: raw.API_DOCS ? raw.API_DOCS === 'on' : env !== 'production',
     };
   },
 });
@@ -63,6 +80,30 @@ export const platformConfig = defineConfig({
 /** The one wording for a secret that production must be given. */
 export const requiredInProduction = (variable: string): string =>
   `${variable}: required when NODE_ENV=production (generated development defaults are refused)`;
+
+const TRUST_PROXY_RULE =
+  'must be a number of proxy hops (1-10) or a comma-separated list of proxy addresses, subnets, loopback, linklocal or uniquelocal; ' +
+  'trusting every sender would let any client forge its address';
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** A hop count or a list Express (proxy-addr) accepts; undefined for anything else, `true` ("trust everyone") included. */
+function parseTrustProxy(value: string): TrustProxy | undefined {
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return hops >= 1 && hops <= 10 ? hops : undefined;
+  }
+  const entries = value.split(',').map((entry) => entry.trim());
+  return entries.every(isProxyEntry) ? entries : undefined;
+}
+
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const version = isIP(address ?? '');
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
 
 function absolute(path: string): string {
   return isAbsolute(path) ? path : resolve(process.cwd(), path);

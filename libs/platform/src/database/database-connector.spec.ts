@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@shop/testing';
 import { IN_MEMORY, type DatabaseConfig } from '../config/platform.config.js';
+import { entityManagerOf, UnitOfWork } from '../messaging/unit-of-work.js';
+import { ContextDatabase } from './context-database.js';
 import { DatabaseConnector, type ContextDatabaseOptions } from './database-connector.js';
 
 class CreateAlphaItems1700000000001 implements MigrationInterface {
@@ -166,6 +168,34 @@ describe('DatabaseConnector on PostgreSQL, two instances starting together', () 
     } finally {
       await Promise.all(instances.map((instance) => instance.close()));
       await database.drop();
+    }
+  });
+});
+
+describe('ContextDatabase on PostgreSQL, moving a context to another database', () => {
+  it('prepares the schema there, then sends the next unit of work there, with no restart', async () => {
+    const [home, own] = [await createTestDatabase('move_home'), await createTestDatabase('move_own')];
+    const connector = new DatabaseConnector({ kind: 'postgres', url: home.url });
+    try {
+      const context = new ContextDatabase('alpha', await connector.open(alpha), connector, alpha);
+      const uow = new UnitOfWork('alpha', context, () => undefined);
+      const insert = (name: string) => uow.run((tx) => entityManagerOf(tx).query('INSERT INTO alpha.items (name) VALUES ($1)', [name]));
+      await insert('before the move');
+
+      const target = { kind: 'postgres' as const, url: own.url };
+      const prepared = await context.prepare(target);
+      expect(await prepared.query('SELECT name FROM alpha.migrations')).toEqual([{ name: 'CreateAlphaItems1700000000001' }]);
+      expect(await prepared.query('SELECT name FROM alpha.items')).toEqual([]);
+
+      await context.moveTo(target, 'own', prepared);
+      await insert('after the move');
+      expect(context.locatedAt).toBe('own');
+      expect(await prepared.query('SELECT name FROM alpha.items')).toEqual([{ name: 'after the move' }]);
+      const homeRows: Array<{ name: string }> = await (await connector.open(alpha)).query('SELECT name FROM alpha.items');
+      expect(homeRows).toEqual([{ name: 'before the move' }]);
+    } finally {
+      await connector.close();
+      await Promise.all([home.drop(), own.drop()]);
     }
   });
 });

@@ -33,8 +33,16 @@ export class DatabaseConnector {
   }
 
   async open(options: ContextDatabaseOptions): Promise<DataSource> {
+    return this.openAt(this.config, options);
+  }
+
+  /**
+   * Opens a context's DataSource on another database than the process's own (a context's data
+   * handed to its own database): PostgreSQL only, migrated like any other.
+   */
+  async openAt(database: DatabaseConfig, options: ContextDatabaseOptions): Promise<DataSource> {
     const dataSource = new DataSource({
-      ...(await this.connection()),
+      ...(await this.connection(database)),
       schema: options.schema,
       entities: options.entities,
       migrations: options.migrations,
@@ -46,23 +54,30 @@ export class DatabaseConnector {
     });
     await dataSource.initialize();
     this.opened.push(dataSource);
-    await this.migrate(dataSource, options.schema);
+    await this.migrate(dataSource, options.schema, database.kind);
     return dataSource;
+  }
+
+  /** Closes one DataSource this connector opened (one that a context moved away from). */
+  async release(dataSource: DataSource): Promise<void> {
+    const index = this.opened.indexOf(dataSource);
+    if (index >= 0) this.opened.splice(index, 1);
+    if (dataSource.isInitialized) await dataSource.destroy();
   }
 
   /**
    * Creates the schema and runs its pending migrations. On PostgreSQL an advisory lock per schema
    * makes instances that start together (monolith and order-service) migrate one after the other.
    */
-  private async migrate(dataSource: DataSource, schema: string): Promise<void> {
+  private async migrate(dataSource: DataSource, schema: string, kind: DatabaseConfig['kind']): Promise<void> {
     const lock = dataSource.createQueryRunner();
     const lockKey = `shop.migrations.${schema}`;
     try {
-      if (this.config.kind === 'postgres') await lock.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
+      if (kind === 'postgres') await lock.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
       await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
       await dataSource.runMigrations({ transaction: 'each' });
     } finally {
-      if (this.config.kind === 'postgres') await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]);
+      if (kind === 'postgres') await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]);
       await lock.release();
     }
   }
@@ -80,11 +95,12 @@ export class DatabaseConnector {
     if (pglite) await (await pglite).close();
   }
 
-  private async connection(): Promise<PostgresDataSourceOptions> {
-    if (this.config.kind === 'postgres') {
-      return { type: 'postgres', url: this.config.url, poolSize: 10, applicationName: 'shop' };
+  private async connection(database: DatabaseConfig): Promise<PostgresDataSourceOptions> {
+    if (database.kind === 'postgres') {
+      return { type: 'postgres', url: database.url, poolSize: 10, applicationName: 'shop' };
     }
-    this.pglite ??= this.createPGlite(this.config.dataDir);
+    if (database !== this.config) throw new Error('Only the process database may be embedded (PGlite); a context moves to PostgreSQL.');
+    this.pglite ??= this.createPGlite(database.dataDir);
     return { type: 'postgres', driver: pgliteDriver(await this.pglite, this.lock) };
   }
 

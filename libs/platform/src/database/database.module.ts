@@ -3,8 +3,11 @@ import { ConfigModule } from '../config/config.module.js';
 import { platformConfig, type PlatformConfig } from '../config/platform.config.js';
 import { DatabaseConnector } from './database-connector.js';
 
-/** Injection token of a context's DataSource: `@Inject(dataSourceToken('catalog'))`. */
+/** Injection token of the DataSource a context opened at start-up: `@Inject(dataSourceToken('catalog'))`. */
 export const dataSourceToken = (schema: string): string => `DataSource:${schema}`;
+
+/** Injection token of a context's ContextDatabase: where its data is now, and what can move it. */
+export const contextDatabaseToken = (schema: string): string => `ContextDatabase:${schema}`;
 
 /** The process's DatabaseConnector, from which each context opens its own DataSource (see BoundedContextModule). */
 @Global()

@@ -4,7 +4,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigError, loadConfiguration, type ConfigSlice, type Configuration } from '../config/config-slice.js';
 import { collectConfigSlices, ConfigModule } from '../config/config.module.js';
 import { platformConfig } from '../config/platform.config.js';
-import { configureHttpApp } from './configure-http-app.js';
+import { configureHttpApp, HTTP_APP_OPTIONS } from './configure-http-app.js';
+import { ProblemJsonExpressAdapter } from './problem-json-express-adapter.js';
 
 /** A deployable: what it hosts, decided from its composition settings, and where it listens. */
 export interface AppShell {
@@ -48,7 +49,7 @@ export function prepareApp(shell: AppShell, env: Record<string, string | undefin
 
 /** Creates, configures and starts a prepared app on the given port. */
 export async function bootstrapHttpApp({ module }: PreparedApp, port: number): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(module, { bodyParser: false, bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(module, new ProblemJsonExpressAdapter(), HTTP_APP_OPTIONS);
   configureHttpApp(app);
   // SIGTERM/SIGINT stop taking requests, close database and broker connections, then exit 0.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });

@@ -2,6 +2,7 @@ import type { INestApplication, Type } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { IS_PUBLIC } from '../auth/decorators.js';
+import { MAX_JSON_DEPTH } from './json-limits.js';
 
 const PROBLEM_SCHEMA = {
   type: 'object',
@@ -19,8 +20,9 @@ const PROBLEM_SCHEMA = {
 };
 
 /**
- * Swagger UI at /docs and the document at /docs-json. Every error answer is described as
- * application/problem+json, and every route not marked @Public() as needing a bearer token.
+ * Swagger UI at /docs and the document at /docs-json (when `API_DOCS` lets them be served). Every
+ * error answer is described as application/problem+json, and every route not marked @Public() as
+ * needing a bearer token.
  * The document passes Redocly's `recommended` rules (apps/monolith/test/openapi.e2e-spec.ts).
  */
 export function setupOpenApi(app: INestApplication): OpenAPIObject {
@@ -31,7 +33,10 @@ export function setupOpenApi(app: INestApplication): OpenAPIObject {
     // Paths carry their full prefix (/api/v1, /health), so the server is whichever host serves this document.
     .addServer('/', 'the host serving this document')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT (RS256)' })
-    .addGlobalResponse({ status: 400, description: 'invalid input (problem+json, `errors` names every bad field)' })
+    .addGlobalResponse({
+      status: 400,
+      description: `invalid input (problem+json, \`errors\` names every bad field), or a JSON body nested over ${MAX_JSON_DEPTH} levels`,
+    })
     .addGlobalResponse({ status: 413, description: 'body over 64 KiB' })
     .addGlobalResponse({ status: 500, description: 'unexpected error (no details leaked)' })
     .build();

@@ -2,9 +2,13 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
-export const PAGE_LIMITS = { defaultLimit: 20, maxLimit: 100 } as const;
+/**
+ * `maxOffset` bounds what one list query may skip: an offset is rows PostgreSQL reads and throws away,
+ * and a bound well inside bigint and Number.MAX_SAFE_INTEGER keeps `1e20` from reaching the database.
+ */
+export const PAGE_LIMITS = { defaultLimit: 20, maxLimit: 100, maxOffset: 1_000_000 } as const;
 
-/** `?limit=` (1..100, default 20) and `?offset=` (>= 0, default 0), as every list of the API takes them. */
+/** `?limit=` (1..100, default 20) and `?offset=` (0..1 000 000, default 0), as every list of the API takes them. */
 export class PageQuery {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: PAGE_LIMITS.maxLimit, default: PAGE_LIMITS.defaultLimit })
   @IsOptional()
@@ -14,11 +18,12 @@ export class PageQuery {
   @Max(PAGE_LIMITS.maxLimit)
   limit: number = PAGE_LIMITS.defaultLimit;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: PAGE_LIMITS.maxOffset, default: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(PAGE_LIMITS.maxOffset)
   offset: number = 0;
 }
 

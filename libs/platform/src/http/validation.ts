@@ -1,4 +1,5 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import { prototypeKeysIn } from './json-limits.js';
 import { problem, problemType, ProblemException, type FieldError } from './problem-details.js';
 
 /** Flattens class-validator's tree into `{ field: 'items.0.quantity', message }` entries. */
@@ -21,9 +22,25 @@ export function validationProblem(errors: FieldError[]): ProblemException {
   );
 }
 
+/**
+ * Refuses `__proto__`, `constructor` and `prototype` keys in a body or query like any unknown field:
+ * class-transformer would drop them silently, so the whitelist check after it cannot name them.
+ */
+class StrictValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' || metadata.type === 'query') {
+      const fields = prototypeKeysIn(value);
+      if (fields.length > 0) {
+        throw validationProblem(fields.map((field) => ({ field, message: `property ${field.split('.').pop()} should not exist` })));
+      }
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** Strict by default: unknown fields are an error, never silently dropped or stored. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new StrictValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

@@ -4,11 +4,15 @@ import type { IncomingMessage } from 'node:http';
 import { ConfigModule } from '../config/config.module.js';
 import { platformConfig, type PlatformConfig } from '../config/platform.config.js';
 import { RequestContext } from '../http/request-context.js';
+import { redactErrorsInLog, serializeError } from './error-redaction.js';
 
 /** Fields that must never reach a log line. */
 const REDACTED = ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.accessToken', 'password', 'accessToken'];
 
-/** Structured JSON logs (pino); every line carries the request id of the request or message that caused it. */
+/**
+ * Structured JSON logs (pino); every line carries the request id of the request or message that caused
+ * it, and no error is logged with the values of its query (ADR 0028).
+ */
 @Module({
   imports: [
     LoggerModule.forRootAsync({
@@ -25,6 +29,9 @@ const REDACTED = ['req.headers.authorization', 'req.headers.cookie', '*.password
             return requestId ? { requestId } : {};
           },
           redact: { paths: REDACTED, censor: '[redacted]' },
+          // A failed query carries its bound values (emails, password hashes): no error reaches the log with them.
+          serializers: { err: serializeError },
+          formatters: { log: redactErrorsInLog },
           quietReqLogger: true,
           autoLogging: { ignore: (request: IncomingMessage) => request.url?.startsWith('/health') ?? false },
         },

@@ -6,9 +6,10 @@ import {
   type DynamicModule,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
+import { ContextDatabase } from '../database/context-database.js';
 import { DatabaseConnector, type ContextDatabaseOptions } from '../database/database-connector.js';
-import { dataSourceToken } from '../database/database.module.js';
+import { contextDatabaseToken, dataSourceToken } from '../database/database.module.js';
+import { CONTEXT_LOCATOR, HostedContexts, type ContextLocator } from './hosted-contexts.js';
 import { ProblemCatalog, type ProblemMapper } from '../http/problem-catalog.js';
 import { HandlerNames, inboxSubscription } from './inbox-consumer.js';
 import { MESSAGE_TRANSPORT, type MessageTransport } from './message-transport.js';
@@ -64,35 +65,53 @@ export interface BoundedContextOptions extends Omit<ContextDatabaseOptions, 'sch
 @Module({})
 export class BoundedContextModule {
   static register({ name, entities, migrations, problems }: BoundedContextOptions): DynamicModule {
-    const dataSource = dataSourceToken(name);
+    const database = contextDatabaseToken(name);
+    const options = { schema: name, entities, migrations: [outboxInboxMigration(name), ...migrations] };
     return {
       module: BoundedContextModule,
       providers: [
         {
-          provide: dataSource,
-          inject: [DatabaseConnector],
-          useFactory: (connector: DatabaseConnector) =>
-            connector.open({ schema: name, entities, migrations: [outboxInboxMigration(name), ...migrations] }),
+          provide: database,
+          inject: [DatabaseConnector, { token: CONTEXT_LOCATOR, optional: true }],
+          useFactory: async (connector: DatabaseConnector, locator: ContextLocator | undefined) => {
+            const located = await locator?.locate(name);
+            const source = located ? await connector.openAt(located.database, options) : await connector.open(options);
+            return new ContextDatabase(name, source, connector, options, located?.location);
+          },
         },
+        // The DataSource opened at start-up, for code that reads a context which never moves (tests, mostly).
+        { provide: dataSourceToken(name), inject: [database], useFactory: (context: ContextDatabase) => context.dataSource },
         {
           provide: OutboxRelay,
-          inject: [dataSource, MESSAGE_TRANSPORT],
-          useFactory: (source: DataSource, transport: MessageTransport) => new OutboxRelay(name, source, transport),
+          inject: [database, MESSAGE_TRANSPORT],
+          useFactory: (context: ContextDatabase, transport: MessageTransport) => new OutboxRelay(name, context, transport),
         },
         {
           provide: UnitOfWork,
-          inject: [dataSource, OutboxRelay],
-          useFactory: (source: DataSource, relay: OutboxRelay) => new UnitOfWork(name, source, () => relay.wake()),
+          inject: [database, OutboxRelay],
+          useFactory: (context: ContextDatabase, relay: OutboxRelay) => new UnitOfWork(name, context, () => relay.wake()),
         },
         ContextMessaging,
         RelayLifecycle,
+        {
+          provide: `HostedContext:${name}`,
+          inject: [HostedContexts, database, OutboxRelay, MESSAGE_TRANSPORT],
+          useFactory: (hosted: HostedContexts, context: ContextDatabase, relay: OutboxRelay, transport: MessageTransport) =>
+            hosted.register({
+              name,
+              database: context,
+              relay,
+              pauseConsumers: () => transport.pause(name),
+              resumeConsumers: () => transport.resume(name),
+            }),
+        },
         {
           provide: `ProblemMapper:${name}`,
           inject: [ProblemCatalog],
           useFactory: (catalog: ProblemCatalog) => problems && catalog.register(problems),
         },
       ],
-      exports: [UnitOfWork, ContextMessaging, OutboxRelay, dataSource],
+      exports: [UnitOfWork, ContextMessaging, OutboxRelay, database, dataSourceToken(name)],
     };
   }
 }

@@ -54,6 +54,12 @@ export interface MessageTransport {
   ready(): Promise<void>;
   /** Calls `listener` as each delivery to a subscribed context ends; returns the way to stop. */
   observe(listener: DeliveryListener): () => void;
+  /**
+   * Stops delivering messages to a subscribed context (they wait, durably over RabbitMQ) and resolves
+   * once the deliveries under way have ended; `resume` delivers again.
+   */
+  pause(context: string): Promise<void>;
+  resume(context: string): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -5,6 +5,7 @@ import { platformConfig, type PlatformConfig } from '../config/platform.config.j
 import { AmqpConnection } from './amqp/amqp-connection.js';
 import { AmqpNames } from './amqp/amqp-names.js';
 import { AmqpTransport } from './amqp/amqp-transport.js';
+import { HostedContexts } from './hosted-contexts.js';
 import { HandlerNames } from './inbox-consumer.js';
 import { InProcessTransport } from './in-process-transport.js';
 import { MESSAGE_TRANSPORT, type MessageTransport } from './message-transport.js';
@@ -24,6 +25,7 @@ const INITIAL_CONNECT_WAIT_MS = 5000;
   imports: [ConfigModule.forFeature(platformConfig)],
   providers: [
     HandlerNames,
+    HostedContexts,
     { provide: INSTANCE_ID, useFactory: () => randomUUID().slice(0, 8) },
     {
       provide: AMQP_CONNECTION,
@@ -53,7 +55,7 @@ const INITIAL_CONNECT_WAIT_MS = 5000;
       },
     },
   ],
-  exports: [MESSAGE_TRANSPORT, AMQP_CONNECTION, AmqpNames, INSTANCE_ID, HandlerNames],
+  exports: [MESSAGE_TRANSPORT, AMQP_CONNECTION, AmqpNames, INSTANCE_ID, HandlerNames, HostedContexts],
 })
 export class MessagingModule implements OnApplicationShutdown {
   constructor(@Inject(MESSAGE_TRANSPORT) private readonly transport: MessageTransport) {}

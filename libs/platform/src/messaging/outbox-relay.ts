@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
 import type { MessageEnvelope } from '@shop/contracts';
+import type { DataSourceRef } from '../database/context-database.js';
 import { TransportUnavailableError, type MessageTransport } from './message-transport.js';
 import { MAX_ATTEMPTS, retryDelayMs } from './retry-policy.js';
 
@@ -49,7 +49,7 @@ export class OutboxRelay {
 
   constructor(
     private readonly schema: string,
-    private readonly dataSource: DataSource,
+    private readonly database: DataSourceRef,
     private readonly transport: MessageTransport,
     private readonly options: RelayOptions = DEFAULT_RELAY_OPTIONS,
   ) {
@@ -113,7 +113,7 @@ export class OutboxRelay {
 
   private async claim(): Promise<OutboxRow[]> {
     // Wrapped in a CTE so the driver answers rows (a bare UPDATE … RETURNING answers [rows, count]).
-    const rows: OutboxRow[] = await this.dataSource.query(
+    const rows: OutboxRow[] = await this.database.dataSource.query(
       `WITH claimed AS (
        UPDATE "${this.schema}".outbox o
           SET available_at = now() + make_interval(secs => $2::double precision / 1000), attempts = o.attempts + 1
@@ -133,9 +133,10 @@ export class OutboxRelay {
     const outcomes = await this.transport.publish(rows.map(toEnvelope));
     const published = rows.filter((_, i) => outcomes[i] === null).map((row) => row.id);
     if (published.length > 0) {
-      await this.dataSource.query(`UPDATE "${this.schema}".outbox SET published_at = now(), last_error = NULL WHERE id = ANY($1::uuid[])`, [
-        published,
-      ]);
+      await this.database.dataSource.query(
+        `UPDATE "${this.schema}".outbox SET published_at = now(), last_error = NULL WHERE id = ANY($1::uuid[])`,
+        [published],
+      );
     }
     await Promise.all(rows.flatMap((row, i) => (outcomes[i] ? [this.fail(row, outcomes[i])] : [])));
     return published.length;
@@ -144,7 +145,7 @@ export class OutboxRelay {
   private async fail(row: OutboxRow, error: Error): Promise<void> {
     if (error instanceof TransportUnavailableError) return this.postpone(row);
     const dead = row.attempts >= this.options.maxAttempts;
-    await this.dataSource.query(
+    await this.database.dataSource.query(
       `UPDATE "${this.schema}".outbox
           SET last_error = $2,
               available_at = now() + make_interval(secs => $3::double precision / 1000),
@@ -159,7 +160,7 @@ export class OutboxRelay {
 
   /** The broker is away: give the claim back without counting the attempt; the poll picks it up again. */
   private async postpone(row: OutboxRow): Promise<void> {
-    await this.dataSource.query(
+    await this.database.dataSource.query(
       `UPDATE "${this.schema}".outbox
           SET attempts = attempts - 1, available_at = now() + make_interval(secs => $2::double precision / 1000)
         WHERE id = $1`,

@@ -68,9 +68,9 @@ describe('transactional outbox and inbox (PostgreSQL)', () => {
   async function wire(options = DEFAULT_RELAY_OPTIONS) {
     const transport = new InProcessTransport();
     const counter = new ThingCounter();
-    await transport.subscribe(inboxSubscription(new UnitOfWork('consumer', consumerSource, () => undefined), [counter]));
-    const relay = new OutboxRelay('producer', producerSource, transport, options);
-    const producer = new UnitOfWork('producer', producerSource, () => relay.wake());
+    await transport.subscribe(inboxSubscription(new UnitOfWork('consumer', { dataSource: consumerSource }, () => undefined), [counter]));
+    const relay = new OutboxRelay('producer', { dataSource: producerSource }, transport, options);
+    const producer = new UnitOfWork('producer', { dataSource: producerSource }, () => relay.wake());
     return { transport, counter, relay, producer };
   }
 
@@ -108,7 +108,7 @@ describe('transactional outbox and inbox (PostgreSQL)', () => {
 
   it('dispatches on the next start what was committed before the process died', async () => {
     // First life: commit, then "die" before any relay ran (no relay is wired to this unit of work).
-    await new UnitOfWork('producer', producerSource, () => undefined).run((tx) => tx.publish(ThingHappened, { n: 7 }));
+    await new UnitOfWork('producer', { dataSource: producerSource }, () => undefined).run((tx) => tx.publish(ThingHappened, { n: 7 }));
     expect(await effects()).toEqual([]);
 
     // Next start: the relay starts and finds the committed row.
@@ -174,7 +174,7 @@ describe('transactional outbox and inbox (PostgreSQL)', () => {
 
       const afterDeploy = new InProcessTransport();
       await afterDeploy.subscribe(
-        inboxSubscription(new UnitOfWork('consumer', consumerSource, () => undefined), [new RenamedThingCounter()]),
+        inboxSubscription(new UnitOfWork('consumer', { dataSource: consumerSource }, () => undefined), [new RenamedThingCounter()]),
       );
       expect(await afterDeploy.publish([envelope])).toEqual([null]);
       expect(await effects()).toEqual([11]);
@@ -199,7 +199,7 @@ describe('transactional outbox and inbox (PostgreSQL)', () => {
     });
 
     it('refuses two handlers under one name, and a name that does not start with its context', async () => {
-      const uow = new UnitOfWork('consumer', consumerSource, () => undefined);
+      const uow = new UnitOfWork('consumer', { dataSource: consumerSource }, () => undefined);
       expect(() => inboxSubscription(uow, [new ThingCounter(), new RenamedThingCounter()])).toThrow(
         'The handler name "consumer.count-things" is used by both ThingCounter.count and RenamedThingCounter.countAgain.',
       );
@@ -249,13 +249,15 @@ describe('transactional outbox and inbox (PostgreSQL)', () => {
       subscribe: async () => undefined,
       ready: async () => undefined,
       observe: () => () => undefined,
+      pause: async () => undefined,
+      resume: async () => undefined,
       close: async () => undefined,
     };
-    const producer = new UnitOfWork('producer', producerSource, () => undefined);
+    const producer = new UnitOfWork('producer', { dataSource: producerSource }, () => undefined);
     await Promise.all(Array.from({ length: 200 }, (_, n) => producer.run((tx) => tx.publish(ThingHappened, { n }))));
 
     const options = { ...DEFAULT_RELAY_OPTIONS, batchSize: 7 };
-    const relays = Array.from({ length: 4 }, () => new OutboxRelay('producer', producerSource, recording, options));
+    const relays = Array.from({ length: 4 }, () => new OutboxRelay('producer', { dataSource: producerSource }, recording, options));
     const counts = await Promise.all(relays.map((relay) => relay.drain()));
 
     expect(counts.reduce((a, b) => a + b, 0)).toBe(200);

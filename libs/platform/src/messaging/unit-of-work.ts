@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { MessageEnvelope, MessageType } from '@shop/contracts';
+import type { DataSourceRef } from '../database/context-database.js';
 import { assertBeforeDeadline } from '../http/deadline.js';
 import { RequestContext } from '../http/request-context.js';
 
@@ -58,19 +59,19 @@ export function entityManagerOf(tx: Transaction): EntityManager {
 export class UnitOfWork {
   constructor(
     readonly schema: string,
-    private readonly dataSource: DataSource,
+    private readonly database: DataSourceRef,
     private readonly afterCommit: () => void,
   ) {}
 
   /** For repositories' reads outside a transaction. */
   get manager(): EntityManager {
-    return this.dataSource.manager;
+    return this.database.dataSource.manager;
   }
 
   async run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     let published = 0;
     const delivered = RequestContext.deliveredRequestId();
-    const result = await this.dataSource.transaction(async (manager) => {
+    const result = await this.database.dataSource.transaction(async (manager) => {
       // First, so that a concurrent second delivery waits on this row and then sees it applied.
       if (delivered !== undefined) await this.recordDeliveredRequest(manager, delivered);
       const tx: Transaction = {
@@ -108,7 +109,7 @@ export class UnitOfWork {
   async isReachable(timeoutMs = REACHABLE_TIMEOUT_MS): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     const gaveUp = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
-    const answered = this.dataSource.query('SELECT 1').then(
+    const answered = this.database.dataSource.query('SELECT 1').then(
       () => true,
       () => false,
     );

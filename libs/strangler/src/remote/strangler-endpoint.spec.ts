@@ -112,7 +112,7 @@ describe('StranglerEndpoint: a request the broker delivers again', () => {
     connections.push(connection);
     await connection.start();
     await connection.waitUntilConnected(5000);
-    const commands = new RecordingCommands(new UnitOfWork('probe', source, () => undefined));
+    const commands = new RecordingCommands(new UnitOfWork('probe', { dataSource: source }, () => undefined));
     const contexts = new StrangleableContexts();
     contexts.register(probe);
     const endpoint = new StranglerEndpoint(

@@ -233,7 +233,7 @@ describe('ContextGateway', () => {
       expect((error as ProblemException).problem.detail).toContain('The request was not applied');
     });
 
-    it('never says "not applied" for a command that was sent and timed out: it names the deadline before which it may have been', async () => {
+    it('never says "not applied" of a command sent and timed out: it names the deadline before which it may have been', async () => {
       const remote = new FakeRemote();
       const deadline = Date.parse('2026-12-02T10:00:02.750Z');
       remote.answer = () =>

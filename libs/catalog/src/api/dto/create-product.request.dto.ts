@@ -1,9 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { NAME_PATTERN, PRODUCT_LIMITS } from '../../domain/product.js';
+import { IsPlainText } from '@shop/platform';
+import { PRODUCT_LIMITS } from '../../domain/product.js';
 
 export const SKU_MESSAGE = `sku must be 1 to ${PRODUCT_LIMITS.skuMaxLength} characters of A-Z, a-z, 0-9, ".", "_" or "-"`;
-export const NAME_MESSAGE = 'name must not be blank nor contain control characters';
+export const NAME_MESSAGE = 'name must not be blank';
+/** At least one visible character; control and bidi formatting characters are IsPlainText's to refuse. */
+export const NOT_BLANK = /\S/;
 
 export class CreateProductRequestDto {
   @ApiProperty({
@@ -15,12 +18,19 @@ export class CreateProductRequestDto {
   })
   @IsString()
   @Matches(PRODUCT_LIMITS.skuPattern, { message: SKU_MESSAGE })
+  @IsPlainText()
   sku: string;
 
-  @ApiProperty({ example: 'Mechanical keyboard', minLength: 1, maxLength: PRODUCT_LIMITS.nameMaxLength })
+  @ApiProperty({
+    example: 'Mechanical keyboard',
+    minLength: 1,
+    maxLength: PRODUCT_LIMITS.nameMaxLength,
+    description: 'Not blank; no control characters, no bidi overrides or isolates.',
+  })
   @IsString()
   @MaxLength(PRODUCT_LIMITS.nameMaxLength)
-  @Matches(NAME_PATTERN, { message: NAME_MESSAGE })
+  @Matches(NOT_BLANK, { message: NAME_MESSAGE })
+  @IsPlainText()
   name: string;
 
   @ApiProperty({

@@ -1,18 +1,25 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { NAME_PATTERN, PRODUCT_LIMITS } from '../../domain/product.js';
-import { NAME_MESSAGE } from './create-product.request.dto.js';
+import { IsPlainText } from '@shop/platform';
+import { PRODUCT_LIMITS } from '../../domain/product.js';
+import { NAME_MESSAGE, NOT_BLANK } from './create-product.request.dto.js';
 
 /** Unlike @IsOptional(), lets only an absent field through: `null` is a bad value, not "unchanged". */
 const IfPresent = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
 
 /** A partial update: the fields given change, the others stay. At least one is required; the sku never changes. */
 export class UpdateProductRequestDto {
-  @ApiPropertyOptional({ example: 'Mechanical keyboard (brown switches)', minLength: 1, maxLength: PRODUCT_LIMITS.nameMaxLength })
+  @ApiPropertyOptional({
+    example: 'Mechanical keyboard (brown switches)',
+    minLength: 1,
+    maxLength: PRODUCT_LIMITS.nameMaxLength,
+    description: 'Not blank; no control characters, no bidi overrides or isolates.',
+  })
   @IfPresent()
   @IsString()
   @MaxLength(PRODUCT_LIMITS.nameMaxLength)
-  @Matches(NAME_PATTERN, { message: NAME_MESSAGE })
+  @Matches(NOT_BLANK, { message: NAME_MESSAGE })
+  @IsPlainText()
   name?: string;
 
   @ApiPropertyOptional({

@@ -5,11 +5,16 @@ export interface LoginAttempt {
   clientAddress: string;
 }
 
-/** Slows down password guessing by counting failed logins per account and per client address. */
+/** A limiter's answer to an attempt: go on (it has been counted), or wait this many whole seconds. */
+export type Admission = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+/**
+ * Limits password guessing (ADR 0012). Every attempt is counted when it is admitted, before its
+ * password is checked, so attempts sent in parallel cannot slip past the count while the check runs.
+ */
 export interface LoginAttemptLimiter {
-  /** Whole seconds until this attempt may be made; 0 when it may be made now. */
-  retryAfterSeconds(attempt: LoginAttempt): number;
-  recordFailure(attempt: LoginAttempt): void;
-  /** Clears the account's failures; the address keeps its count, so one good account cannot launder guesses at others. */
-  recordSuccess(attempt: LoginAttempt): void;
+  /** Counts the attempt and says whether its password may be checked now. */
+  admit(attempt: LoginAttempt): Promise<Admission>;
+  /** The password was right: gives back what the policy forgives a success (never strangers' failures). */
+  succeeded(attempt: LoginAttempt): Promise<void>;
 }

@@ -1,9 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsUUID } from 'class-validator';
-import { PageQuery } from '@shop/platform';
+import { PageQuery, UuidField } from '@shop/platform';
 
 export class ListPaymentsRequestDto extends PageQuery {
-  @ApiProperty({ format: 'uuid', description: 'The order whose payments to list.' })
-  @IsUUID()
+  @ApiProperty({ format: 'uuid', description: 'The order whose payments to list (any case).' })
+  @UuidField()
   orderId: string;
 }

@@ -34,9 +34,19 @@ export const DEFAULT_CONSUMER_OPTIONS: ConsumerOptions = { prefetch: 16, retryDe
  * a failing delivery waits in the retry queue with back-off, and after the last attempt goes to the
  * context's dead-letter queue with the error in its headers.
  */
+/** One consuming context's consumer on the current connection. */
+interface Consumer {
+  subscription: Subscription;
+  channel?: Channel;
+  tag?: string;
+  paused: boolean;
+  inFlight: Set<Promise<void>>;
+}
+
 export class AmqpTransport implements MessageTransport {
   private readonly logger = new Logger('AmqpTransport');
   private readonly observers = new DeliveryObservers();
+  private readonly consumers = new Map<string, Consumer>();
 
   constructor(
     private readonly connection: AmqpConnection,
@@ -64,7 +74,25 @@ export class AmqpTransport implements MessageTransport {
   }
 
   async subscribe(subscription: Subscription): Promise<void> {
-    await this.connection.addSetup((connection) => this.consume(connection, subscription));
+    const consumer: Consumer = { subscription, paused: false, inFlight: new Set() };
+    this.consumers.set(subscription.queue, consumer);
+    await this.connection.addSetup((connection) => this.consume(connection, consumer));
+  }
+
+  /** Stops taking the context's messages (they wait in its durable queue) and resolves once those under way are done. */
+  async pause(context: string): Promise<void> {
+    const consumer = this.consumerOf(context);
+    consumer.paused = true;
+    const { channel, tag } = consumer;
+    consumer.tag = undefined;
+    if (channel && tag) await channel.cancel(tag).catch(() => undefined); // a closed channel consumes nothing anyway
+    await Promise.allSettled([...consumer.inFlight]);
+  }
+
+  async resume(context: string): Promise<void> {
+    const consumer = this.consumerOf(context);
+    consumer.paused = false;
+    if (consumer.channel && !consumer.tag) await this.startConsuming(consumer);
   }
 
   async ready(): Promise<void> {
@@ -79,13 +107,31 @@ export class AmqpTransport implements MessageTransport {
     await this.connection.close();
   }
 
-  private async consume(connection: ChannelModel, subscription: Subscription): Promise<void> {
+  private consumerOf(context: string): Consumer {
+    const consumer = this.consumers.get(context);
+    if (!consumer) throw new Error(`${context} has no subscription in this process`);
+    return consumer;
+  }
+
+  /** On every (re)connect: a fresh channel and topology; consuming starts unless the context is paused. */
+  private async consume(connection: ChannelModel, consumer: Consumer): Promise<void> {
     const channel = await connection.createChannel();
-    await this.declareConsumerTopology(channel, subscription);
+    await this.declareConsumerTopology(channel, consumer.subscription);
     await channel.prefetch(this.options.prefetch);
-    await channel.consume(this.names.consumerQueue(subscription.queue), (message) => {
-      if (message) void this.deliver(channel, subscription, message);
+    consumer.channel = channel;
+    consumer.tag = undefined;
+    if (!consumer.paused) await this.startConsuming(consumer);
+  }
+
+  private async startConsuming(consumer: Consumer): Promise<void> {
+    const channel = consumer.channel!;
+    const { consumerTag } = await channel.consume(this.names.consumerQueue(consumer.subscription.queue), (message) => {
+      if (!message) return;
+      const delivery = this.deliver(channel, consumer.subscription, message);
+      consumer.inFlight.add(delivery);
+      void delivery.finally(() => consumer.inFlight.delete(delivery));
     });
+    consumer.tag = consumerTag;
   }
 
   private async declareConsumerTopology(channel: Channel, { queue: context, routingKeys }: Subscription): Promise<void> {

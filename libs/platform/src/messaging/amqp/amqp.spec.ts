@@ -3,7 +3,15 @@ import amqp from 'amqplib';
 import type { DataSource } from 'typeorm';
 import { messageType, type MessageEnvelope } from '@shop/contracts';
 import { DatabaseConnector } from '../../database/database-connector.js';
-import { createTestDatabase, deleteAmqpNamespace, TcpProxy, TEST_AMQP_URL, testAmqpNamespace, type TestDatabase } from '@shop/testing';
+import {
+  createTestDatabase,
+  DeliveryRecorder,
+  deleteAmqpNamespace,
+  TcpProxy,
+  TEST_AMQP_URL,
+  testAmqpNamespace,
+  type TestDatabase,
+} from '@shop/testing';
 import { inboxSubscription } from '../inbox-consumer.js';
 import { OnIntegrationEvent } from '../on-integration-event.decorator.js';
 import { outboxInboxMigration } from '../outbox-inbox.migration.js';
@@ -101,7 +109,7 @@ describe('RabbitMQ transport against the real broker', () => {
     await connection.waitUntilConnected(5000);
     transport = new AmqpTransport(connection, names, { prefetch: 8, retryDelaysMs: [50, 100], unavailableRetryDelayMs: 50 });
     await transport.start();
-    await transport.subscribe(inboxSubscription(new UnitOfWork('consumer', consumerSource, () => undefined), [counter]));
+    await transport.subscribe(inboxSubscription(new UnitOfWork('consumer', { dataSource: consumerSource }, () => undefined), [counter]));
   });
 
   afterAll(async () => {
@@ -122,23 +130,23 @@ describe('RabbitMQ transport against the real broker', () => {
     (await consumerSource.query('SELECT n FROM consumer.effects ORDER BY n')).map((row: { n: number }) => row.n);
 
   it('carries an event from the outbox to the consumer', async () => {
-    const relay = new OutboxRelay('producer', producerSource, transport, DEFAULT_RELAY_OPTIONS);
-    await new UnitOfWork('producer', producerSource, () => undefined).run((tx) => tx.publish(Pinged, { n: 1 }));
+    const relay = new OutboxRelay('producer', { dataSource: producerSource }, transport, DEFAULT_RELAY_OPTIONS);
+    await new UnitOfWork('producer', { dataSource: producerSource }, () => undefined).run((tx) => tx.publish(Pinged, { n: 1 }));
     expect(await relay.drain()).toBe(1);
     await waitFor(async () => (await effects()).length === 1);
     expect(await effects()).toEqual([1]);
   });
 
   it('delivers an event committed while the broker was unreachable once it is back, and reconnects by itself', async () => {
-    const relay = new OutboxRelay('producer', producerSource, transport, { ...DEFAULT_RELAY_OPTIONS, pollIntervalMs: 100 });
-    const producer = new UnitOfWork('producer', producerSource, () => relay.wake());
+    const relay = new OutboxRelay('producer', { dataSource: producerSource }, transport, { ...DEFAULT_RELAY_OPTIONS, pollIntervalMs: 100 });
+    const producer = new UnitOfWork('producer', { dataSource: producerSource }, () => relay.wake());
     relay.start();
     proxy.cut();
     await waitFor(() => !connection.isConnected, 5000, 'disconnect noticed');
     await expect(transport.ready()).rejects.toThrow('not connected');
 
     await producer.run((tx) => tx.publish(Pinged, { n: 2 }));
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await relay.drain()).toBe(0); // a pass that found the broker away
     expect(await effects()).toEqual([]);
     const [waiting] = await producerSource.query('SELECT published_at, attempts FROM producer.outbox');
     expect(waiting).toEqual({ published_at: null, attempts: 0 }); // kept, and not counted against the message
@@ -152,12 +160,42 @@ describe('RabbitMQ transport against the real broker', () => {
 
   it('applies a message delivered twice only once', async () => {
     const envelope = envelopeOf(3);
+    const deliveries = new DeliveryRecorder(transport);
     expect(await transport.publish([envelope, envelope])).toEqual([null, null]);
-    await waitFor(async () => (await effects()).length === 1);
-    await new Promise((resolve) => setTimeout(resolve, 300)); // room for the second copy to be handled
+    const outcomes = (await deliveries.settled(envelope.messageId, 'consumer', { count: 2 })).map((delivery) => delivery.outcome);
+    deliveries.close();
+    expect(outcomes.sort()).toEqual(['duplicate', 'handled']);
     expect(await effects()).toEqual([3]);
     const inbox = await consumerSource.query('SELECT count(*)::int AS n FROM consumer.inbox WHERE message_id = $1', [envelope.messageId]);
     expect(inbox).toEqual([{ n: 1 }]);
+  });
+
+  it("holds a paused context's messages in its queue, lets the deliveries under way end, and delivers the rest on resume", async () => {
+    const deliveries = new DeliveryRecorder(transport);
+    const first = envelopeOf(21);
+    await transport.publish([first]);
+    await deliveries.settled(first.messageId, 'consumer');
+
+    await transport.pause('consumer');
+    const held = [envelopeOf(22), envelopeOf(23)];
+    expect(await transport.publish(held)).toEqual([null, null]);
+    const inspector = await amqp.connect(TEST_AMQP_URL);
+    try {
+      const channel = await inspector.createChannel();
+      await waitFor(
+        async () => (await channel.checkQueue(names.consumerQueue('consumer'))).messageCount === 2,
+        3000,
+        'both waiting in the queue',
+      );
+    } finally {
+      await inspector.close();
+    }
+    expect(held.flatMap((envelope) => deliveries.of(envelope.messageId, 'consumer'))).toEqual([]);
+
+    await transport.resume('consumer');
+    for (const envelope of held) await deliveries.settled(envelope.messageId, 'consumer');
+    deliveries.close();
+    expect(await effects()).toEqual([21, 22, 23]);
   });
 
   it('retries a failing handler, then dead-letters the message with its error and attempts', async () => {
@@ -195,7 +233,9 @@ describe('RabbitMQ transport against the real broker', () => {
         entities: [],
         migrations: [outboxInboxMigration('patient'), CreatePatientEffects1763700000003],
       });
-      await transport.subscribe(inboxSubscription(new UnitOfWork('patient', patientSource, () => undefined), [new PatientCounter()]));
+      await transport.subscribe(
+        inboxSubscription(new UnitOfWork('patient', { dataSource: patientSource }, () => undefined), [new PatientCounter()]),
+      );
       const failed: string[] = [];
       const stop = transport.observe((delivery) => delivery.context === 'patient' && failed.push(delivery.outcome));
 

@@ -2,35 +2,38 @@ import type { TokenService } from '@shop/platform';
 import { EmailAddress } from '../../../domain/email-address.js';
 import { InvalidCredentialsError, TooManyLoginAttemptsError } from '../../../domain/identity.errors.js';
 import { User } from '../../../domain/user.js';
-import type { LoginAttempt, LoginAttemptLimiter } from '../../ports/login-attempt-limiter.port.js';
+import type { Admission, LoginAttempt, LoginAttemptLimiter } from '../../ports/login-attempt-limiter.port.js';
 import type { PasswordHasher } from '../../ports/password-hasher.port.js';
 import type { UserRepository } from '../../ports/user.repository.port.js';
 import { LogIn } from './log-in.command.js';
 import { LogInHandler } from './log-in.handler.js';
 
+/** What the handler asked of the hasher and the limiter, in order. */
+type Log = string[];
+
 /** Reversible on purpose: these tests are about the handler's decisions, not about hashing. */
 class FakeHasher implements PasswordHasher {
   readonly verified: string[] = [];
+  constructor(private readonly log: Log) {}
   async hash(plain: string): Promise<string> {
     return `hashed:${plain}`;
   }
   async verify(plain: string, stored: string): Promise<boolean> {
     this.verified.push(stored);
+    this.log.push('verify');
     return stored === `hashed:${plain}`;
   }
 }
 
 class RecordingLimiter implements LoginAttemptLimiter {
-  wait = 0;
-  readonly events: string[] = [];
-  retryAfterSeconds(): number {
-    return this.wait;
+  admission: Admission = { allowed: true };
+  constructor(private readonly log: Log) {}
+  async admit(attempt: LoginAttempt): Promise<Admission> {
+    this.log.push(`admit ${attempt.email} ${attempt.clientAddress}`);
+    return this.admission;
   }
-  recordFailure(attempt: LoginAttempt): void {
-    this.events.push(`failure ${attempt.email} ${attempt.clientAddress}`);
-  }
-  recordSuccess(attempt: LoginAttempt): void {
-    this.events.push(`success ${attempt.email} ${attempt.clientAddress}`);
+  async succeeded(attempt: LoginAttempt): Promise<void> {
+    this.log.push(`success ${attempt.email} ${attempt.clientAddress}`);
   }
 }
 
@@ -55,40 +58,41 @@ const tokens = {
 } as unknown as TokenService;
 
 describe('LogInHandler', () => {
+  let log: Log;
   let hasher: FakeHasher;
   let limiter: RecordingLimiter;
   let handler: LogInHandler;
 
   beforeEach(() => {
-    hasher = new FakeHasher();
-    limiter = new RecordingLimiter();
+    log = [];
+    hasher = new FakeHasher(log);
+    limiter = new RecordingLimiter(log);
     handler = new LogInHandler(users, hasher, limiter, tokens);
   });
 
-  it("issues a token with the user's id and roles, and reports the success to the limiter", async () => {
+  it("issues a token with the user's id and roles, and reports the success to the limiter after counting the attempt", async () => {
     const token = await handler.execute(new LogIn('ANN@shop.test', 'right-password', '10.0.0.1'));
     expect(token).toEqual({ accessToken: 'token-for:user-1:customer', tokenType: 'Bearer', expiresIn: 3600 });
-    expect(limiter.events).toEqual(['success ann@shop.test 10.0.0.1']);
+    expect(log).toEqual(['admit ann@shop.test 10.0.0.1', 'verify', 'success ann@shop.test 10.0.0.1']);
   });
 
-  it('rejects a wrong password and counts the failure under the normalized email', async () => {
+  it('counts a wrong password under the normalized email before checking it, and gives nothing back', async () => {
     await expect(handler.execute(new LogIn('Ann@Shop.test', 'wrong-password', '10.0.0.1'))).rejects.toThrow(InvalidCredentialsError);
-    expect(limiter.events).toEqual(['failure ann@shop.test 10.0.0.1']);
+    expect(log).toEqual(['admit ann@shop.test 10.0.0.1', 'verify']);
   });
 
   it('rejects an unknown email the same way, after checking the password against a dummy hash', async () => {
     await expect(handler.execute(new LogIn('nobody@shop.test', 'right-password', '10.0.0.1'))).rejects.toThrow(InvalidCredentialsError);
     expect(hasher.verified).toHaveLength(1);
     expect(hasher.verified[0]).not.toBe(ann.passwordHash);
-    expect(limiter.events).toEqual(['failure nobody@shop.test 10.0.0.1']);
+    expect(log).toEqual(['admit nobody@shop.test 10.0.0.1', 'verify']);
   });
 
-  it('refuses without checking the password while the limiter says wait', async () => {
-    limiter.wait = 42;
+  it('refuses without checking the password when the limiter says wait', async () => {
+    limiter.admission = { allowed: false, retryAfterSeconds: 42 };
     const failure = handler.execute(new LogIn('ann@shop.test', 'right-password', '10.0.0.1'));
     await expect(failure).rejects.toThrow(TooManyLoginAttemptsError);
     await expect(failure).rejects.toMatchObject({ retryAfterSeconds: 42 });
-    expect(hasher.verified).toEqual([]);
-    expect(limiter.events).toEqual([]);
+    expect(log).toEqual(['admit ann@shop.test 10.0.0.1']);
   });
 });

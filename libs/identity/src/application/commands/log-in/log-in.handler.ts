@@ -25,16 +25,14 @@ export class LogInHandler implements ICommandHandler<LogIn> {
   async execute(command: LogIn): Promise<AccessToken> {
     const email = EmailAddress.of(command.email);
     const attempt = { email: email.value, clientAddress: command.clientAddress };
-    const retryAfterSeconds = this.limiter.retryAfterSeconds(attempt);
-    if (retryAfterSeconds > 0) throw new TooManyLoginAttemptsError(retryAfterSeconds);
+    // Counted before the (slow) password check: parallel attempts cannot all pass while the others are still being checked.
+    const admission = await this.limiter.admit(attempt);
+    if (!admission.allowed) throw new TooManyLoginAttemptsError(admission.retryAfterSeconds);
 
     const user = await this.users.findByEmail(email);
     const passwordMatches = await this.hasher.verify(command.password, user?.passwordHash ?? (await this.hashOfNothing()));
-    if (!user || !passwordMatches) {
-      this.limiter.recordFailure(attempt);
-      throw new InvalidCredentialsError();
-    }
-    this.limiter.recordSuccess(attempt);
+    if (!user || !passwordMatches) throw new InvalidCredentialsError();
+    await this.limiter.succeeded(attempt);
     return this.tokens.issue({ id: user.id, roles: user.roles });
   }
 

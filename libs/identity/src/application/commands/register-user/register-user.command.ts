@@ -5,7 +5,9 @@ export class RegisterUser extends Command<UserProfile> {
   constructor(
     readonly email: string,
     readonly password: string,
-    readonly displayName?: string,
+    readonly displayName: string | undefined,
+    /** Where the registration comes from, for the per-address limit. */
+    readonly clientAddress: string,
   ) {
     super();
   }

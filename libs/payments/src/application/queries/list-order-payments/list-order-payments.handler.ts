@@ -2,11 +2,12 @@ import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { PAYMENT_REPOSITORY } from '../../../payments.di-tokens.js';
 import type { PaymentRepository } from '../../ports/payment.repository.port.js';
-import { ListOrderPayments, OrderPaymentsNotFoundError, type PaymentPage } from './list-order-payments.query.js';
+import { ListOrderPayments, type PaymentPage } from './list-order-payments.query.js';
 
 /**
- * Someone else's payments are not found (their existence is never leaked). An order without payments
- * is an empty list for anyone: payments cannot tell whose such an order is, and the empty answer tells nothing.
+ * The owner of the order and admins see its payment. Anyone else gets what an order without payments
+ * gets, an empty list: payments cannot tell whose an unpaid order is, so a different answer for someone
+ * else's paid order would tell that it exists and has been paid.
  */
 @QueryHandler(ListOrderPayments)
 export class ListOrderPaymentsHandler implements IQueryHandler<ListOrderPayments> {
@@ -14,9 +15,8 @@ export class ListOrderPaymentsHandler implements IQueryHandler<ListOrderPayments
 
   async execute({ orderId, viewer, limit, offset }: ListOrderPayments): Promise<PaymentPage> {
     const payment = await this.payments.findByOrderId(orderId);
-    if (payment && !payment.isVisibleTo(viewer)) throw new OrderPaymentsNotFoundError(orderId);
     // An order has at most one payment (unique per order), so the page is cut from that one row.
-    const all = payment ? [payment] : [];
+    const all = payment?.isVisibleTo(viewer) ? [payment] : [];
     return { items: all.slice(offset, offset + limit), total: all.length, limit, offset };
   }
 }

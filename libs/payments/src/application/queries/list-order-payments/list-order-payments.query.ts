@@ -15,11 +15,3 @@ export class ListOrderPayments extends Query<PaymentPage> {
     super();
   }
 }
-
-/** The order has payments, but not the viewer's to see: answered exactly like an order without any. */
-export class OrderPaymentsNotFoundError extends Error {
-  constructor(readonly orderId: string) {
-    super(`No payments found for order ${orderId}.`);
-    this.name = 'OrderPaymentsNotFoundError';
-  }
-}
