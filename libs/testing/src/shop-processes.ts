@@ -117,11 +117,9 @@ export class ShopProcesses {
     const { NODE_ENV, LOG_LEVEL, DATABASE_URL, AMQP_NAMESPACE, JWT_PRIVATE_KEY, JWT_PUBLIC_KEY } = this.env;
     const env = { NODE_ENV, LOG_LEVEL, DATABASE_URL, AMQP_NAMESPACE, JWT_PRIVATE_KEY, JWT_PUBLIC_KEY };
     try {
-      const instance = {
-        port,
-        links,
-        process: await AppProcess.start('order-service', port, withLinks(env, links, { ORDER_SERVICE_PORT: port })),
-      };
+      const process = await AppProcess.start('order-service', port, withLinks(env, links, { ORDER_SERVICE_PORT: port }));
+      await this.refuseIfClosed(process);
+      const instance = { port, links, process };
       this.orderServices.push(instance);
       return instance;
     } catch (error) {
@@ -146,7 +144,16 @@ export class ShopProcesses {
   /** Starts the monolith again, on the same port, with the same environment and links, and waits until it is ready. */
   async startMonolith(): Promise<void> {
     const { port, links } = this.monolith;
-    this.monolith = { port, links, process: await AppProcess.start('monolith', port, withLinks(this.monolithEnv, links, { PORT: port })) };
+    const process = await AppProcess.start('monolith', port, withLinks(this.monolithEnv, links, { PORT: port }));
+    await this.refuseIfClosed(process);
+    this.monolith = { port, links, process };
+  }
+
+  /** A process that came up while close() ran would be left behind: it is killed instead. */
+  private async refuseIfClosed(process: AppProcess): Promise<void> {
+    if (!this.closed) return;
+    await process.stop('SIGKILL');
+    throw new Error('the shop was closed while a process started');
   }
 
   /** The processes that should be running and are not (they exited by themselves), each with how it ended and its last words. */
