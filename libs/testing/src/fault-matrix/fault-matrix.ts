@@ -203,6 +203,7 @@ export async function runFaultMatrix(options: FaultMatrixOptions = {}): Promise<
       const allFinal = timeUntilFinal(shop.sql.bind(shop) as Sql, healedAt, settings.settleWithinMs + settings.afterMs, options.signal);
       await sleep(settings.afterMs);
       await load.stop();
+      if (options.signal?.aborted) throw new Error('the fault matrix was aborted');
       const invariants = await settle(shop.sql.bind(shop) as Sql, ledger, initialStock, settings.settleWithinMs, options.signal);
       // A process that died by itself is a finding too, whatever the data says.
       invariants.violations.push(...shop.exited().map((line) => `process: ${line}`));
@@ -212,7 +213,6 @@ export async function runFaultMatrix(options: FaultMatrixOptions = {}): Promise<
       const figures = figuresOf(name, title, ledger, { injectedAt, healedAt, allFinalMs: await allFinal }, invariants);
       faults.push(figures);
       log(`${name}: ${summary(figures)}`);
-      if (options.signal?.aborted) throw new Error('the fault matrix was aborted');
     }
     return {
       startedAt: new Date(startedAt).toISOString(),
