@@ -188,7 +188,11 @@ export async function runFaultMatrix(options: FaultMatrixOptions = {}): Promise<
     );
     const faults: FaultFigures[] = [];
     const reported = new Set<string>();
+    const stopIfAborted = () => {
+      if (options.signal?.aborted) throw new Error('the fault matrix was aborted');
+    };
     for (const name of settings.faults) {
+      stopIfAborted();
       const fault = FAULTS[name];
       const title = fault.title(settings);
       log(`${name}: ${title}`);
@@ -203,7 +207,7 @@ export async function runFaultMatrix(options: FaultMatrixOptions = {}): Promise<
       const allFinal = timeUntilFinal(shop.sql.bind(shop) as Sql, healedAt, settings.settleWithinMs + settings.afterMs, options.signal);
       await sleep(settings.afterMs);
       await load.stop();
-      if (options.signal?.aborted) throw new Error('the fault matrix was aborted');
+      stopIfAborted();
       const invariants = await settle(shop.sql.bind(shop) as Sql, ledger, initialStock, settings.settleWithinMs, options.signal);
       // A process that died by itself is a finding too, whatever the data says.
       invariants.violations.push(...shop.exited().map((line) => `process: ${line}`));
