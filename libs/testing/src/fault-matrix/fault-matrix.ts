@@ -191,6 +191,7 @@ export async function runFaultMatrix(options: FaultMatrixOptions = {}): Promise<
     const stopIfAborted = () => {
       if (options.signal?.aborted) throw new Error('the fault matrix was aborted');
     };
+    const sql: Sql = (query, params) => shop.sql(query, params);
     for (const name of settings.faults) {
       stopIfAborted();
       const fault = FAULTS[name];
@@ -204,11 +205,11 @@ export async function runFaultMatrix(options: FaultMatrixOptions = {}): Promise<
       await sleep(fault.holdMs(settings));
       await fault.heal(shop);
       const healedAt = Date.now();
-      const allFinal = timeUntilFinal(shop.sql.bind(shop) as Sql, healedAt, settings.settleWithinMs + settings.afterMs, options.signal);
+      const allFinal = timeUntilFinal(sql, healedAt, settings.settleWithinMs + settings.afterMs, options.signal);
       await sleep(settings.afterMs);
       await load.stop();
       stopIfAborted();
-      const invariants = await settle(shop.sql.bind(shop) as Sql, ledger, initialStock, settings.settleWithinMs, options.signal);
+      const invariants = await settle(sql, ledger, initialStock, settings.settleWithinMs, options.signal);
       // A process that died by itself is a finding too, whatever the data says.
       invariants.violations.push(...shop.exited().map((line) => `process: ${line}`));
       // The checks cover everything so far; a fault is charged only with what was not found after an earlier one.
