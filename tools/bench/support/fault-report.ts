@@ -27,13 +27,14 @@ function row(f: FaultFigures): string {
   );
 }
 
-const otherErrors = (f: FaultFigures): string => {
-  const lines = Object.entries(f.otherErrors).map(([answer, n]) => {
-    const [what, ...detail] = answer.split(': ');
-    return `${n} × ${what} ("${detail.join(': ')}")`;
-  });
-  return lines.length === 0 ? '' : ` Other errors: ${lines.join('; ')}.`;
-};
+/** One sub-item per kind of other error answer, under its fault's item. */
+const otherErrors = (f: FaultFigures): string =>
+  Object.entries(f.otherErrors)
+    .map(([answer, n]) => {
+      const [what, ...detail] = answer.split(': ');
+      return `\n  - ${n} × ${what} ("${detail.join(': ')}")`;
+    })
+    .join('');
 
 /** One row per fault. */
 export function renderFaultMatrix(report: FaultMatrixReport): string {
