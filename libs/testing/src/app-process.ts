@@ -1,8 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const workspace = fileURLToPath(new URL('../../..', import.meta.url));
+/** The workspace root: the nearest folder above this file with a package.json (from libs/testing/src and from dist/ alike). */
+function workspaceRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+const workspace = workspaceRoot();
 
 /** A built app (`dist/apps/<app>/src/main.js`, see jest's global setup) running as its own process, as in production. */
 export class AppProcess {
@@ -43,9 +52,24 @@ export class AppProcess {
     this.child.kill('SIGCONT');
   }
 
+  /** Whether the process is still there (it has not exited, by itself or killed). */
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** How it ended, once it has: its exit code or the signal that killed it. */
+  get ending(): string | undefined {
+    return this.running ? undefined : `${this.child.exitCode ?? this.child.signalCode}`;
+  }
+
   /** The process id, for faults a test injects from outside. */
   get pid(): number {
     return this.child.pid!;
+  }
+
+  /** SIGKILL at once, without waiting (for exit handlers, which cannot wait). */
+  kill(): void {
+    if (this.running) this.child.kill('SIGKILL');
   }
 
   stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {

@@ -5,3 +5,5 @@ export * from './tcp-proxy.js';
 export * from './app-process.js';
 export * from './eventually.js';
 export * from './deliveries.js';
+export * from './shop-processes.js';
+export * from './fault-matrix/fault-matrix.js';

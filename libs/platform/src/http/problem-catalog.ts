@@ -1,4 +1,5 @@
 import type { Provider } from '@nestjs/common';
+import { RequestAlreadyAppliedError } from '../messaging/unit-of-work.js';
 import { DeadlineExceededError } from './deadline.js';
 import { ProblemException } from './problem-details.js';
 
@@ -35,6 +36,9 @@ export class ProblemCatalog {
   toProblem(error: unknown): ProblemException | undefined {
     if (error instanceof ProblemException) return error;
     if (error instanceof DeadlineExceededError) return ProblemException.of(503, 'deadline-exceeded', error.message);
+    // 503 as the facade's other answers about an unfinished exchange; Retry-After for the caller who holds an Idempotency-Key.
+    if (error instanceof RequestAlreadyAppliedError)
+      return ProblemException.of(503, 'already-applied', error.message, {}, { 'Retry-After': '1' });
     for (const mapper of this.mappers) {
       const problem = mapper(error);
       if (problem) return problem;

@@ -18,6 +18,12 @@ export interface RequestContextStore {
    * process sent it with a deadline): work must not commit after it (see UnitOfWork).
    */
   deadline?: number;
+  /**
+   * Set while a request delivered by the broker is served: the id it carries on every delivery. The
+   * first unit of work to commit records it, so a redelivery of a request already applied is refused
+   * (see UnitOfWork); cleared once recorded.
+   */
+  deliveredRequestId?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContextStore>();
@@ -28,6 +34,7 @@ export const RequestContext = {
   requestId: (): string | undefined => storage.getStore()?.requestId,
   messageId: (): string | undefined => storage.getStore()?.messageId,
   deadline: (): number | undefined => storage.getStore()?.deadline,
+  deliveredRequestId: (): string | undefined => storage.getStore()?.deliveredRequestId,
   run: <T>(store: RequestContextStore, work: () => T): T => storage.run(store, work),
 };
 

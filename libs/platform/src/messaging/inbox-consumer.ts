@@ -1,7 +1,7 @@
 import { routingKeyOf, type MessageEnvelope } from '@shop/contracts';
 import { RequestContext } from '../http/request-context.js';
 import { handlerBindingsOf, type IntegrationEventHandler } from './on-integration-event.decorator.js';
-import type { Handled, Subscription } from './message-transport.js';
+import { HandlerUnavailableError, type Handled, type Subscription } from './message-transport.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
 interface BoundHandler {
@@ -32,7 +32,9 @@ export class HandlerNames {
 
 /**
  * Builds a context's subscription from its consumer classes. Each handler runs in one transaction
- * with its inbox row: a message already recorded for that handler is acknowledged and skipped.
+ * with its inbox row: a message already recorded for that handler is acknowledged and skipped. A
+ * failure while the context's database does not answer is the database's, not the message's: it is
+ * reported as HandlerUnavailableError, which the transport retries without counting.
  */
 export function inboxSubscription(uow: UnitOfWork, consumers: object[], names = new HandlerNames()): Subscription {
   const handlers = new Map<string, BoundHandler[]>();
@@ -50,13 +52,17 @@ export function inboxSubscription(uow: UnitOfWork, consumers: object[], names = 
     handle: (envelope: MessageEnvelope) =>
       RequestContext.run({ requestId: envelope.correlationId, messageId: envelope.messageId }, async (): Promise<Handled> => {
         let applied = false;
-        for (const handler of handlers.get(routingKeyOf(envelope)) ?? []) {
-          applied =
-            (await uow.run(async (tx) => {
-              if (!(await uow.recordInInbox(tx, envelope.messageId, handler.name))) return false; // delivered before: already applied
-              await handler.run(envelope.payload, tx, envelope);
-              return true;
-            })) || applied;
+        try {
+          for (const handler of handlers.get(routingKeyOf(envelope)) ?? []) {
+            applied =
+              (await uow.run(async (tx) => {
+                if (!(await uow.recordInInbox(tx, envelope.messageId, handler.name))) return false; // delivered before: already applied
+                await handler.run(envelope.payload, tx, envelope);
+                return true;
+              })) || applied;
+          }
+        } catch (error) {
+          throw (await uow.isReachable()) ? error : new HandlerUnavailableError(error);
         }
         return applied ? 'handled' : 'duplicate';
       }),

@@ -72,4 +72,16 @@ export class TransportUnavailableError extends Error {
   }
 }
 
+/**
+ * A handler could not run now through no fault of the message: what it needs (its database) is
+ * unreachable. The delivery is retried later without counting as an attempt, so an outage longer
+ * than the retry schedule dead-letters nothing.
+ */
+export class HandlerUnavailableError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`the handler's database is unreachable: ${(cause as Error)?.message ?? cause}`);
+    this.name = 'HandlerUnavailableError';
+  }
+}
+
 export const MESSAGE_TRANSPORT = Symbol('MESSAGE_TRANSPORT');

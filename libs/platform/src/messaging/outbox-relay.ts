@@ -115,7 +115,8 @@ export class OutboxRelay {
 
   /** Publishes until nothing is due. Exposed for tests and shutdown. */
   async drain(): Promise<number> {
-    if (this.dueAt !== undefined && this.dueAt <= Date.now() + TIMER_SLACK_MS) this.dueAt = undefined; // this pass is the one it was due for
+    // This pass is the one it was due for.
+    if (this.dueAt !== undefined && this.dueAt <= Date.now() + TIMER_SLACK_MS) this.dueAt = undefined;
     if (
       !(await this.transport.ready().then(
         () => true,

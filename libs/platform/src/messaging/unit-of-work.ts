@@ -5,6 +5,25 @@ import type { DataSourceRef } from '../database/context-database.js';
 import { assertBeforeDeadline } from '../http/deadline.js';
 import { RequestContext } from '../http/request-context.js';
 
+const REACHABLE_TIMEOUT_MS = 2000;
+
+/** The inbox "handler" under which requests delivered by the broker are recorded once applied. */
+export const DELIVERED_REQUEST_HANDLER = 'request-reply';
+
+/**
+ * A request delivered by the broker again had been applied already, by an instance that lost the
+ * broker before it could answer: nothing was applied this time (the transaction was rolled back).
+ */
+export class RequestAlreadyAppliedError extends Error {
+  constructor(readonly requestId: string) {
+    super(
+      'This request was applied once already, by an instance that stopped before it could answer; it was not applied again. ' +
+        'Retry with the same Idempotency-Key to get its outcome; without one, do not retry: it was applied.',
+    );
+    this.name = 'RequestAlreadyAppliedError';
+  }
+}
+
 /**
  * One local transaction of a context, as application code sees it: opaque. Events go out through
  * `publish` (to the context's outbox, in this transaction); state changes go through the context's
@@ -51,7 +70,10 @@ export class UnitOfWork {
 
   async run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     let published = 0;
+    const delivered = RequestContext.deliveredRequestId();
     const result = await this.database.dataSource.transaction(async (manager) => {
+      // First, so that a concurrent second delivery waits on this row and then sees it applied.
+      if (delivered !== undefined) await this.recordDeliveredRequest(manager, delivered);
       const tx: Transaction = {
         publish: async (type, payload) => {
           await this.writeOutbox(manager, envelopeFor(type, payload));
@@ -68,8 +90,30 @@ export class UnitOfWork {
         managers.delete(tx);
       }
     });
+    const context = RequestContext.current();
+    // Recorded: any later unit of work of the same request is not a redelivery.
+    if (delivered !== undefined && context) context.deliveredRequestId = undefined;
     if (published > 0) this.afterCommit();
     return result;
+  }
+
+  private async recordDeliveredRequest(manager: EntityManager, requestId: string): Promise<void> {
+    const recorded: unknown[] = await manager.query(
+      `INSERT INTO "${this.schema}".inbox (message_id, handler) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING message_id`,
+      [requestId, DELIVERED_REQUEST_HANDLER],
+    );
+    if (recorded.length === 0) throw new RequestAlreadyAppliedError(requestId);
+  }
+
+  /** Whether the context's database answers now (a trivial round trip, given up after `timeoutMs`). */
+  async isReachable(timeoutMs = REACHABLE_TIMEOUT_MS): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    const answered = this.database.dataSource.query('SELECT 1').then(
+      () => true,
+      () => false,
+    );
+    return Promise.race([answered, gaveUp]).finally(() => clearTimeout(timer));
   }
 
   /** Records that `handler` handled the message, in `tx`; false when it had already (a redelivery). */

@@ -3,6 +3,7 @@ import type { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   assertBeforeDeadline,
   DeadlineExceededError,
+  RequestAlreadyAppliedError,
   InvalidTokenError,
   problem,
   problemType,
@@ -20,11 +21,14 @@ import type { StrangleableContext, StrangleableContexts } from '../routing/stran
 import { writeFrozen } from '../routing/write-refusals.js';
 import { PING_ROUTE, type RemoteReply } from './remote-service.js';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
  * The extracted service's side of the facade: answers each strangleable context's commands and
  * queries from its request queue. The caller's token is verified again here (the facade's word is
  * not taken for it) and replaces the caller named in the message; the request id is carried into
- * logs and into every event the handler publishes.
+ * logs and into every event the handler publishes. A command applies a request once however often
+ * the broker delivers it: the unit of work records the delivered request's id with its effects.
  */
 export class StranglerEndpoint implements ServedContexts {
   private readonly logger = new Logger(StranglerEndpoint.name);
@@ -58,7 +62,10 @@ export class StranglerEndpoint implements ServedContexts {
   private answer(context: StrangleableContext, request: RpcRequest): Promise<RemoteReply> {
     const requestId = resolveRequestId(request.headers['x-request-id']);
     const { deadline } = request;
-    return RequestContext.run({ requestId, authorization: request.headers.authorization, deadline }, async (): Promise<RemoteReply> => {
+    // Recorded by the unit of work in the context's inbox (a uuid column): our RpcClient's ids are uuids.
+    const deliveredRequestId = request.id && UUID.test(request.id) ? request.id : undefined;
+    const store = { requestId, authorization: request.headers.authorization, deadline, deliveredRequestId };
+    return RequestContext.run(store, async (): Promise<RemoteReply> => {
       if (request.route === PING_ROUTE) return { ok: true, value: 'pong' };
       try {
         // Taken from the queue after the caller stopped waiting (this process was stalled, say): the
@@ -117,6 +124,9 @@ export class StranglerEndpoint implements ServedContexts {
         { deadline: new Date(error.deadline).toISOString(), lateMs: Date.now() - error.deadline },
         'request past its deadline was not applied',
       );
+    }
+    if (error instanceof RequestAlreadyAppliedError) {
+      this.logger.warn({ deliveredRequestId: error.requestId }, 'request delivered again after it was applied; not applied twice');
     }
     const known = this.problems.toProblem(error);
     if (known) return { ok: false, problem: known.problem, headers: known.headers };

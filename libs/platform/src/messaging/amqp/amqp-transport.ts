@@ -4,6 +4,7 @@ import type { MessageEnvelope } from '@shop/contracts';
 import { routingKeyOf } from '@shop/contracts';
 import {
   DeliveryObservers,
+  HandlerUnavailableError,
   TransportUnavailableError,
   type Delivery,
   type DeliveryListener,
@@ -20,9 +21,11 @@ export interface ConsumerOptions {
   prefetch: number;
   /** Waits before the 2nd, 3rd … delivery of a failing message; after the last, it is dead-lettered. */
   retryDelaysMs: readonly number[];
+  /** Wait before delivering again a message whose handler's database was unreachable (not counted as an attempt). */
+  unavailableRetryDelayMs: number;
 }
 
-export const DEFAULT_CONSUMER_OPTIONS: ConsumerOptions = { prefetch: 16, retryDelaysMs: RETRY_DELAYS_MS };
+export const DEFAULT_CONSUMER_OPTIONS: ConsumerOptions = { prefetch: 16, retryDelaysMs: RETRY_DELAYS_MS, unavailableRetryDelayMs: 1000 };
 
 /**
  * Integration events over RabbitMQ. Publishing: persistent messages on a confirm channel, all
@@ -175,9 +178,15 @@ export class AmqpTransport implements MessageTransport {
     message: ConsumeMessage,
     error: Error,
   ): Promise<'failed' | 'dead-lettered'> {
-    // The attempt this delivery was; a retried copy carries the number of the next one.
+    // The attempt this delivery was; a retried copy carries the number of the next one (of the same one if the database was away).
     const attempts = Number(message.properties.headers?.[HEADERS.attempts] ?? 1);
-    const delay = error instanceof MalformedMessageError ? undefined : retryDelayMs(attempts, this.options.retryDelaysMs);
+    const unavailable = error instanceof HandlerUnavailableError;
+    const next = unavailable ? attempts : attempts + 1;
+    const delay = unavailable
+      ? this.options.unavailableRetryDelayMs
+      : error instanceof MalformedMessageError
+        ? undefined
+        : retryDelayMs(attempts, this.options.retryDelaysMs);
     const withHeaders = (attempt: number) => ({
       ...message.properties,
       persistent: true,
@@ -189,12 +198,14 @@ export class AmqpTransport implements MessageTransport {
         this.logger.error({ err: error, messageId: message.properties.messageId, attempts }, 'message dead-lettered');
       } else {
         await this.connection.publish('', this.names.retryQueue(context), message.content, {
-          ...withHeaders(attempts + 1),
+          ...withHeaders(next),
           expiration: String(delay),
         });
         this.logger.warn(
           { err: error, messageId: message.properties.messageId, attempts, retryInMs: delay },
-          'message handling failed; will retry',
+          unavailable
+            ? "the handler's database is unreachable; will retry without counting the attempt"
+            : 'message handling failed; will retry',
         );
       }
       channel.ack(message);

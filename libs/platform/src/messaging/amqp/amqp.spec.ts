@@ -26,6 +26,22 @@ interface Pinged {
   n: number;
 }
 const Pinged = messageType<Pinged>('probe.Pinged', 1);
+const Waited = messageType<Pinged>('probe.Waited', 1);
+
+/** A consumer whose database the test can take away (its DataSource goes through a proxy). */
+class PatientCounter {
+  @OnIntegrationEvent(Waited, 'patient.count-waits')
+  async count(event: Pinged, tx: Transaction): Promise<void> {
+    await entityManagerOf(tx).query('INSERT INTO patient.effects (n) VALUES ($1)', [event.n]);
+  }
+}
+
+class CreatePatientEffects1763700000003 {
+  async up(queryRunner: { query(sql: string): Promise<unknown> }): Promise<void> {
+    await queryRunner.query('CREATE TABLE patient.effects (id serial PRIMARY KEY, n integer NOT NULL)');
+  }
+  async down(): Promise<void> {}
+}
 
 class PingCounter {
   failing = false;
@@ -91,7 +107,7 @@ describe('RabbitMQ transport against the real broker', () => {
     connection = new AmqpConnection(proxy.rewrite(TEST_AMQP_URL));
     await connection.start();
     await connection.waitUntilConnected(5000);
-    transport = new AmqpTransport(connection, names, { prefetch: 8, retryDelaysMs: [50, 100] });
+    transport = new AmqpTransport(connection, names, { prefetch: 8, retryDelaysMs: [50, 100], unavailableRetryDelayMs: 50 });
     await transport.start();
     await transport.subscribe(inboxSubscription(new UnitOfWork('consumer', { dataSource: consumerSource }, () => undefined), [counter]));
   });
@@ -101,7 +117,7 @@ describe('RabbitMQ transport against the real broker', () => {
     await proxy.stop();
     await connector.close();
     await database.drop();
-    await deleteAmqpNamespace(namespace, { contexts: ['consumer'], services: ['echo', 'nobody'] });
+    await deleteAmqpNamespace(namespace, { contexts: ['consumer', 'patient'], services: ['echo', 'nobody'] });
   });
 
   beforeEach(async () => {
@@ -206,6 +222,47 @@ describe('RabbitMQ transport against the real broker', () => {
     }
     expect(await effects()).toEqual([]);
   });
+
+  it('retries a delivery while its database is unreachable without counting it, and handles it once the database is back', async () => {
+    const postgres = new URL(database.url);
+    const databaseProxy = await TcpProxy.start({ host: postgres.hostname, port: Number(postgres.port || 5432) });
+    const patientConnector = new DatabaseConnector({ kind: 'postgres', url: databaseProxy.rewrite(database.url) });
+    try {
+      const patientSource = await patientConnector.open({
+        schema: 'patient',
+        entities: [],
+        migrations: [outboxInboxMigration('patient'), CreatePatientEffects1763700000003],
+      });
+      await transport.subscribe(
+        inboxSubscription(new UnitOfWork('patient', { dataSource: patientSource }, () => undefined), [new PatientCounter()]),
+      );
+      const failed: string[] = [];
+      const stop = transport.observe((delivery) => delivery.context === 'patient' && failed.push(delivery.outcome));
+
+      databaseProxy.cut();
+      const envelope = { ...envelopeOf(6), type: Waited.type };
+      await transport.publish([envelope]);
+      // Twice the attempts a failing message has (three, with this transport's two retry delays).
+      await waitFor(() => failed.length >= 6, 10_000, 'six failed deliveries');
+      expect(failed.slice(0, 6)).toEqual(Array(6).fill('failed'));
+      databaseProxy.restore();
+
+      const handled = async () => (await consumerSource.query('SELECT n FROM patient.effects')).map((row: { n: number }) => row.n);
+      await waitFor(async () => (await handled()).length === 1, 10_000, 'the delivery handled once the database is back');
+      stop();
+      expect(await handled()).toEqual([6]);
+      const inspector = await amqp.connect(TEST_AMQP_URL);
+      try {
+        const channel = await inspector.createChannel();
+        expect(await channel.get(names.deadLetterQueue('patient'), { noAck: true })).toBe(false);
+      } finally {
+        await inspector.close();
+      }
+    } finally {
+      await patientConnector.close();
+      await databaseProxy.stop();
+    }
+  }, 30_000);
 
   it('understands a message published by a non-Nest producer (plain AMQP properties and headers)', async () => {
     const raw = await amqp.connect(TEST_AMQP_URL);

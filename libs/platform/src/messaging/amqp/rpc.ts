@@ -9,6 +9,12 @@ import type { AmqpNames } from './amqp-names.js';
 export type RpcHeaders = Record<string, string>;
 
 export interface RpcRequest<Payload = unknown> {
+  /**
+   * Set by the server: the id the request is delivered under, the same on a redelivery (the broker
+   * hands a request to another instance when the one that took it lost its connection before
+   * acknowledging it, even if it had done the work).
+   */
+  id?: string;
   route: string;
   payload: Payload;
   headers: RpcHeaders;
@@ -188,7 +194,8 @@ export class RpcServer {
     try {
       const { route, payload } = JSON.parse(message.content.toString('utf8')) as { route: string; payload: unknown };
       const requestHeaders = stringHeaders(headers);
-      const reply = await handler({ route, payload, headers: requestHeaders, deadline: parseDeadline(requestHeaders[DEADLINE_HEADER]) });
+      const deadline = parseDeadline(requestHeaders[DEADLINE_HEADER]);
+      const reply = await handler({ id: correlationId as string | undefined, route, payload, headers: requestHeaders, deadline });
       channel.sendToQueue(replyTo, Buffer.from(JSON.stringify(reply ?? null)), { correlationId, contentType: 'application/json' });
       channel.ack(message);
     } catch (error) {
