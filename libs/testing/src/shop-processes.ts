@@ -18,6 +18,8 @@ export interface ShopProcessesOptions {
   /** LOG_LEVEL of every app. */
   logLevel?: string;
   label?: string;
+  /** Gives every order-service instance a database of ordering's own (ORDERING_OWN_DATABASE_URL), for handoffs. */
+  ownDatabase?: boolean;
 }
 
 export type Server = 'postgres' | 'broker';
@@ -48,6 +50,8 @@ export class ShopProcesses {
 
   private constructor(
     readonly database: TestDatabase,
+    /** ordering's own database, when started with one. */
+    readonly ownDatabase: TestDatabase | undefined,
     readonly namespace: string,
     private readonly env: TestEnv,
     private readonly monolithEnv: TestEnv,
@@ -57,11 +61,14 @@ export class ShopProcesses {
     this.monolith = monolith;
     // The test reads the databases directly, not through a proxy: its view survives the faults it injects.
     this.reader = new pg.Pool({ connectionString: database.url, max: 4 });
+    // An idle connection ended by the server (the database dropped at close) must not take the test process with it.
+    this.reader.on('error', () => undefined);
   }
 
   static async start(options: ShopProcessesOptions = {}): Promise<ShopProcesses> {
     const label = options.label ?? 'processes';
     const database = await createTestDatabase(label);
+    const ownDatabase = options.ownDatabase ? await createTestDatabase(`${label}_ordering`) : undefined;
     const namespace = testAmqpNamespace(label);
     const env = testEnv({ LOG_LEVEL: options.logLevel ?? 'warn', AMQP_NAMESPACE: namespace, DATABASE_URL: database.url });
     const monolithEnv = { ...env, ADMIN_EMAIL: 'admin@shop.test', ADMIN_PASSWORD: randomUUID(), ...options.monolithEnv };
@@ -71,7 +78,7 @@ export class ShopProcesses {
       links = await openLinks();
       const port = await freePort();
       const monolith = { port, links, process: await AppProcess.start('monolith', port, withLinks(monolithEnv, links, { PORT: port })) };
-      const shop = new ShopProcesses(database, namespace, env, monolithEnv, tokens, monolith);
+      const shop = new ShopProcesses(database, ownDatabase, namespace, env, monolithEnv, tokens, monolith);
       try {
         await Promise.all(Array.from({ length: options.orderServices ?? 1 }, () => shop.startOrderService()));
       } catch (error) {
@@ -81,7 +88,7 @@ export class ShopProcesses {
       return shop;
     } catch (error) {
       if (links) await closeLinks(links);
-      await dropAll(database, namespace);
+      await dropAll(database, namespace, ownDatabase);
       throw error;
     }
   }
@@ -115,7 +122,15 @@ export class ShopProcesses {
     const links = await openLinks();
     const port = await freePort();
     const { NODE_ENV, LOG_LEVEL, DATABASE_URL, AMQP_NAMESPACE, JWT_PRIVATE_KEY, JWT_PUBLIC_KEY } = this.env;
-    const env = { NODE_ENV, LOG_LEVEL, DATABASE_URL, AMQP_NAMESPACE, JWT_PRIVATE_KEY, JWT_PUBLIC_KEY };
+    const env = {
+      NODE_ENV,
+      LOG_LEVEL,
+      DATABASE_URL,
+      AMQP_NAMESPACE,
+      JWT_PRIVATE_KEY,
+      JWT_PUBLIC_KEY,
+      ...(this.ownDatabase ? { ORDERING_OWN_DATABASE_URL: links.postgres.rewrite(this.ownDatabase.url) } : {}),
+    };
     try {
       const process = await AppProcess.start('order-service', port, withLinks(env, links, { ORDER_SERVICE_PORT: port }));
       await this.refuseIfClosed(process);
@@ -187,7 +202,7 @@ export class ShopProcesses {
     );
     await Promise.all(this.allLinks().map(closeLinks));
     await this.reader.end().catch(() => undefined);
-    await dropAll(this.database, this.namespace);
+    await dropAll(this.database, this.namespace, this.ownDatabase);
   }
 
   private named(): Array<[string, AppProcess]> {
@@ -227,7 +242,8 @@ function hostAndPort(url: string, defaultPort: number): { host: string; port: nu
   return { host: parsed.hostname, port: Number(parsed.port || defaultPort) };
 }
 
-async function dropAll(database: TestDatabase, namespace: string): Promise<void> {
+async function dropAll(database: TestDatabase, namespace: string, ownDatabase?: TestDatabase): Promise<void> {
   await database.drop().catch(() => undefined);
+  await ownDatabase?.drop().catch(() => undefined);
   await deleteAmqpNamespace(namespace, { contexts: SHOP_CONTEXTS, services: SERVICES }).catch(() => undefined);
 }

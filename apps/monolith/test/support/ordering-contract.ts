@@ -3,14 +3,17 @@ import { eventually, holdLock } from '@shop/testing';
 import type { ShopUnderTest } from './shop.js';
 import { SETTLES_WITHIN_MS, ShopClient, type OrderBody } from './shop-client.js';
 
+/** What the contract needs of a shop: HTTP, a token, a read of the shared database (and its URL, to hold a lock). */
+export type ContractShop = Pick<ShopUnderTest, 'env' | 'http' | 'sql' | 'bearer' | 'close'>;
+
 /**
  * The ordering section of the HTTP contract, written once. It talks HTTP (and reads the database only
  * to know when asynchronous work has finished), so the same suite proves the contract whichever
  * process serves ordering (see the strangler's parity runs).
  * The shop must run with PAYMENT_LIMIT_CENTS=100000 (the default).
  */
-export function orderingContract(start: () => Promise<ShopUnderTest>): void {
-  let shop: ShopUnderTest;
+export function orderingContract(start: () => Promise<ContractShop>): void {
+  let shop: ContractShop;
   let client: ShopClient;
   let alice: string;
   let bob: string;

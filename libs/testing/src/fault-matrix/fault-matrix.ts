@@ -209,7 +209,11 @@ export async function runFaultMatrix(options: FaultMatrixOptions = {}): Promise<
       await sleep(settings.afterMs);
       await load.stop();
       stopIfAborted();
-      const invariants = await settle(sql, ledger, initialStock, settings.settleWithinMs, options.signal);
+      // Ordering is routed to the service: every write it answered was answered by order-service.
+      const invariants = await settle(sql, ledger, initialStock, settings.settleWithinMs, {
+        servedBy: 'order-service',
+        signal: options.signal,
+      });
       // A process that died by itself is a finding too, whatever the data says.
       invariants.violations.push(...shop.exited().map((line) => `process: ${line}`));
       // The checks cover everything so far; a fault is charged only with what was not found after an earlier one.
@@ -245,7 +249,7 @@ async function routeOrderingToService(shop: ShopProcesses, admin: string): Promi
 }
 
 /** Products created by an admin through the API; resolves once ordering's read model knows their prices. */
-async function createProducts(shop: ShopProcesses, admin: string): Promise<Map<string, number>> {
+export async function createProducts(shop: ShopProcesses, admin: string): Promise<Map<string, number>> {
   const stock = new Map<string, number>();
   for (const [i, priceCents] of PRODUCT_PRICES.entries()) {
     const response = await fetch(`${shop.baseUrl}/api/v1/products`, {
@@ -276,12 +280,20 @@ async function timeUntilFinal(sql: Sql, since: number, withinMs: number, signal?
   return undefined;
 }
 
-/** Checks until every invariant holds (effects settle asynchronously) or the time is up; answers the last check. */
-async function settle(sql: Sql, ledger: Ledger, initialStock: Map<string, number>, withinMs: number, signal?: AbortSignal) {
+/**
+ * Checks until every invariant holds (effects settle asynchronously) or the time is up; answers the last
+ * check. With `servedBy`, every write answered must have been answered by that side.
+ */
+export async function settle(
+  sql: Sql,
+  ledger: Ledger,
+  initialStock: Map<string, number>,
+  withinMs: number,
+  { servedBy, signal }: { servedBy?: string; signal?: AbortSignal } = {},
+) {
   const deadline = Date.now() + withinMs;
   for (;;) {
-    // Ordering is routed to the service: every write it answered was answered by order-service.
-    const report = await checkInvariants(sql, ledger, initialStock, 'order-service');
+    const report = await checkInvariants(sql, ledger, initialStock, servedBy);
     if (report.violations.length === 0 || Date.now() > deadline || signal?.aborted) return report;
     await sleep(500);
   }

@@ -140,6 +140,22 @@ describe('the fault matrix invariants', () => {
     expect(await invariantsBroken(world)).toContain('duplicated');
   });
 
+  it("leave another client's orders alone, but not an order of the load's customers that no placement made", async () => {
+    const world = consistentWorld();
+    const [O4, O5] = ['00000000-0000-4000-8000-000000000004', '00000000-0000-4000-8000-000000000005'];
+    const stranger = '00000000-0000-4000-8000-0000000000c2';
+    // A contract suite beside the load: its own customer, order, payment and reservation of another product.
+    world.orders.push({ id: O4, customer_id: stranger, status: 'CONFIRMED', lines: [{ productId: O5, quantity: 1 }] });
+    world.events.push({ type: 'ordering.OrderPlaced', correlation_id: 'elsewhere', order_id: O4 });
+    world.reservations.push({ order_id: O4, status: 'RESERVED', lines: [{ productId: O5, quantity: 1 }] });
+    world.payments.push({ order_id: O4, status: 'CAPTURED' });
+    expect((await check(world)).violations).toEqual([]);
+
+    world.orders.push({ id: O5, customer_id: C, status: 'CONFIRMED', lines: [{ productId: P, quantity: 1 }] });
+    world.events.push({ type: 'ordering.OrderPlaced', correlation_id: 'unknown', order_id: O5 });
+    expect(await invariantsBroken(world)).toContain('duplicated');
+  });
+
   it('find an order made by a request answered 503 "not applied"', async () => {
     const world = consistentWorld();
     for (const event of world.events.filter((e) => e.correlation_id === 'r2')) event.correlation_id = 'r3';

@@ -40,21 +40,31 @@ export async function checkInvariants(
   /** When set, every 2xx answer must say it was served by this side (X-Served-By). */
   servedBy?: string,
 ): Promise<InvariantReport> {
-  const orders = await sql<OrderRow>('SELECT id, customer_id, status, lines FROM ordering.orders');
-  const keys = await sql<{ customer_id: string; key: string; order_id: string }>(
-    'SELECT customer_id, key, order_id FROM ordering.idempotency_keys',
+  // The load's orders only: other clients (a contract suite run beside the load) place orders of their own.
+  const customers = new Set(ledger.placements.map((placement) => placement.customerId));
+  const orders = (await sql<OrderRow>('SELECT id, customer_id, status, lines FROM ordering.orders')).filter((order) =>
+    customers.has(order.customer_id),
   );
-  const events = await sql<EventRow>(
-    `SELECT type, correlation_id, payload->>'orderId' AS order_id FROM ordering.outbox WHERE type = ANY($1::text[])`,
-    [[PLACED_EVENT, CANCELLED_EVENT, PAYMENT_REQUEST]],
-  );
-  const reservations = await sql<{ order_id: string; status: string; lines: Array<{ productId: string; quantity: number }> }>(
-    'SELECT order_id, status, lines FROM catalog.reservations',
-  );
+  const ours = new Set(orders.map((order) => order.id));
+  const keys = (
+    await sql<{ customer_id: string; key: string; order_id: string }>('SELECT customer_id, key, order_id FROM ordering.idempotency_keys')
+  ).filter((row) => customers.has(row.customer_id));
+  const events = (
+    await sql<EventRow>(`SELECT type, correlation_id, payload->>'orderId' AS order_id FROM ordering.outbox WHERE type = ANY($1::text[])`, [
+      [PLACED_EVENT, CANCELLED_EVENT, PAYMENT_REQUEST],
+    ])
+  ).filter((event) => ours.has(event.order_id));
+  const reservations = (
+    await sql<{ order_id: string; status: string; lines: Array<{ productId: string; quantity: number }> }>(
+      'SELECT order_id, status, lines FROM catalog.reservations',
+    )
+  ).filter((reservation) => ours.has(reservation.order_id));
   const products = await sql<{ id: string; stock: number }>('SELECT id, stock FROM catalog.products WHERE id = ANY($1::uuid[])', [
     [...initialStock.keys()],
   ]);
-  const payments = await sql<{ order_id: string; status: string }>('SELECT order_id, status FROM payments.payments');
+  const payments = (await sql<{ order_id: string; status: string }>('SELECT order_id, status FROM payments.payments')).filter((payment) =>
+    ours.has(payment.order_id),
+  );
 
   const findings = new Findings();
   const orderById = new Map(orders.map((order) => [order.id, order]));

@@ -59,14 +59,16 @@ export interface LoadOptions {
   requestTimeoutMs: number;
 }
 
-/**
- * The 503s that say the request was not applied, by problem type, with the words that say it: it never
- * reached the service, or the service refused it at its deadline.
- */
 const RETRY_FALLBACK_MS = 200;
 
+/**
+ * The 503s that say the request was not applied, by problem type, with the words that say it: it never
+ * reached the service, its context's writes were frozen for a handoff, or the service refused it at its
+ * deadline.
+ */
 export const NOT_APPLIED_WORDING: Record<string, string> = {
   'service-unavailable': 'The request was not applied',
+  'context-frozen': 'The request was not applied',
   'deadline-exceeded': 'nothing was applied',
 };
 
