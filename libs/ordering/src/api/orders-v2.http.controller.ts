@@ -11,7 +11,15 @@ import {
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { CountedApi, CurrentUser, CursorPageQuery, encodeCursor, UuidParamPipe, type AuthenticatedUser } from '@shop/platform';
+import {
+  CountedApi,
+  CurrentUser,
+  CursorPageQuery,
+  encodeCursor,
+  positionAfter,
+  UuidParamPipe,
+  type AuthenticatedUser,
+} from '@shop/platform';
 import { ContextGateway } from '@shop/strangler';
 import { CancelOrder } from '../application/commands/cancel-order/cancel-order.command.js';
 import { PlaceOrder } from '../application/commands/place-order/place-order.command.js';
@@ -63,7 +71,7 @@ export class OrdersV2HttpController {
   @ApiOkResponse({ type: OrderListV2ResponseDto, description: 'a page; orders placed meanwhile never shift the pages that follow' })
   @ApiBadRequestResponse({ description: 'a limit out of 1..100, or a cursor this API did not answer (edited, truncated)' })
   async list(@CurrentUser() user: AuthenticatedUser, @Query() page: CursorPageQuery): Promise<OrderListV2ResponseDto> {
-    const { items, next } = await this.ordering.query(new ListOrdersAfter(user, page.limit, page.after));
+    const { items, next } = await this.ordering.query(new ListOrdersAfter(user, page.limit, positionAfter(page)));
     return { items: items.map((order) => toOrderV2(order, this.config.currency)), nextCursor: next ? encodeCursor(next) : null };
   }
 

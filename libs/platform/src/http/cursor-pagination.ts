@@ -92,9 +92,11 @@ export class CursorPageQuery {
     },
   })
   cursor?: string;
-
-  /** Where to continue, once the query has passed validation. */
-  get after(): NewestFirstPosition | null {
-    return this.cursor === undefined ? null : (decodeCursor(this.cursor) ?? null);
-  }
 }
+
+/**
+ * Where a validated query continues: null for the first page. A function rather than a getter on the
+ * query, which class-transformer would skip over, letting an `?after=` through the unknown-field check.
+ */
+export const positionAfter = (query: CursorPageQuery): NewestFirstPosition | null =>
+  query.cursor === undefined ? null : (decodeCursor(query.cursor) ?? null);
