@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type request from 'supertest';
-import { eventually } from '@shop/testing';
+import pg from 'pg';
+import request from 'supertest';
+import { TokenService } from '@shop/platform';
+import { createTestApp, createTestDatabase, eventually } from '@shop/testing';
+import { monolithApp } from '../src/monolith.app.js';
 import { startShop, type ShopUnderTest } from './support/shop.js';
 import { ShopClient } from './support/shop-client.js';
 
@@ -283,5 +286,28 @@ describe('orders API versions', () => {
       expectProblem(await shop.http().get('/api/v1/admin/api-usage'), 401);
       expectProblem(await shop.http().get('/api/v1/admin/api-usage?version=1').set('Authorization', admin), 400);
     });
+  });
+
+  it('adds what it counted to the table when it stops, long before the next flush was due', async () => {
+    const database = await createTestDatabase('api_usage_stop');
+    try {
+      const app = await createTestApp(monolithApp, { env: { DATABASE_URL: database.url, API_USAGE_FLUSH_SECONDS: '3600' } });
+      const clientId = randomUUID();
+      const bearer = `Bearer ${app.get(TokenService).issue({ id: clientId, roles: ['customer'] }).accessToken}`;
+      await request(app.getHttpServer()).get('/api/v1/orders').set('Authorization', bearer).expect(200);
+      await request(app.getHttpServer()).get('/api/v1/orders').set('Authorization', bearer).expect(200);
+      await app.close();
+
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        const { rows } = await client.query('SELECT version, calls::int AS calls FROM platform.api_usage WHERE client_id = $1', [clientId]);
+        expect(rows).toEqual([{ version: 'v1', calls: 2 }]);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await database.drop();
+    }
   });
 });
