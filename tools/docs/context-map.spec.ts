@@ -48,7 +48,7 @@ describe('context map: read from the code', () => {
         context: 'ordering',
         service: 'order-service',
         commands: ['ordering.CancelOrder.v1', 'ordering.PlaceOrder.v1'],
-        queries: ['ordering.GetOrder.v1', 'ordering.ListOrders.v1'],
+        queries: ['ordering.GetOrder.v1', 'ordering.ListOrders.v1', 'ordering.ListOrdersAfter.v1'],
         file: 'libs/ordering/src/ordering.strangleable.ts',
       },
     ]);

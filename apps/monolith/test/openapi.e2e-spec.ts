@@ -21,15 +21,32 @@ const CONTRACT_ROUTES: Array<[method: string, path: string, access: 'public' | '
   ['get', '/health/ready', 'public'],
 ];
 
+/** Routes added beside the contract: the orders of /api/v2 and the API usage view. */
+const ADDED_ROUTES: Array<[method: string, path: string, access: 'public' | 'bearer']> = [
+  ['post', '/api/v2/orders', 'bearer'],
+  ['get', '/api/v2/orders', 'bearer'],
+  ['get', '/api/v2/orders/{id}', 'bearer'],
+  ['post', '/api/v2/orders/{id}/cancel', 'bearer'],
+  ['get', '/api/v1/admin/api-usage', 'bearer'],
+];
+
+const V1_ORDERS = CONTRACT_ROUTES.filter(([, path]) => path.startsWith('/api/v1/orders'));
+
+interface SchemaObject {
+  properties?: Record<string, { type?: string; allOf?: Array<{ $ref?: string }>; nullable?: boolean }>;
+}
+
 interface Operation {
   security?: unknown[];
   requestBody?: unknown;
-  responses: Record<string, { content?: Record<string, unknown> }>;
+  deprecated?: boolean;
+  parameters?: Array<{ name: string; in: string }>;
+  responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }>; headers?: Record<string, unknown> }>;
 }
 
 describe('OpenAPI document (/docs-json)', () => {
   let shop: ShopUnderTest;
-  let document: { paths: Record<string, Record<string, Operation>> };
+  let document: { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, SchemaObject> } };
   let paths: Record<string, Record<string, Operation>>;
 
   beforeAll(async () => {
@@ -39,7 +56,7 @@ describe('OpenAPI document (/docs-json)', () => {
   });
   afterAll(() => shop.close());
 
-  it.each(CONTRACT_ROUTES)('describes %s %s with its auth requirement', (method, path, access) => {
+  it.each([...CONTRACT_ROUTES, ...ADDED_ROUTES])('describes %s %s with its auth requirement', (method, path, access) => {
     const operation = paths[path]?.[method];
     expect(operation).toBeDefined();
     expect(operation!.security).toEqual(access === 'bearer' ? [{ bearer: [] }] : []);
@@ -60,6 +77,33 @@ describe('OpenAPI document (/docs-json)', () => {
       for (const [, response] of errors) expect(Object.keys(response.content ?? {})).toEqual(['application/problem+json']);
     },
   );
+
+  it.each(V1_ORDERS)('marks %s %s deprecated, with the headers that say so on every answer', (method, path) => {
+    const operation = paths[path]![method]!;
+    expect(operation.deprecated).toBe(true);
+    for (const response of Object.values(operation.responses)) {
+      expect(Object.keys(response.headers ?? {}).sort()).toEqual(['Deprecation', 'Link', 'Sunset']);
+    }
+  });
+
+  it('marks no other operation deprecated', () => {
+    const deprecated = Object.entries(paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([, operation]) => operation.deprecated)
+        .map(([method]) => `${method} ${path}`),
+    );
+    expect(deprecated.sort()).toEqual(V1_ORDERS.map(([method, path]) => `${method} ${path}`).sort());
+  });
+
+  it('describes v2 money as a decimal string with its currency, and the v2 list by cursor', () => {
+    const schemas = document.components.schemas;
+    expect(schemas.MoneyDto!.properties).toMatchObject({ amount: { type: 'string' }, currency: { type: 'string' } });
+    expect(schemas.OrderV2ResponseDto!.properties).toMatchObject({ total: { allOf: [{ $ref: '#/components/schemas/MoneyDto' }] } });
+    expect(schemas.OrderV2ResponseDto!.properties).not.toHaveProperty('totalCents');
+    expect(schemas.OrderListV2ResponseDto!.properties).toMatchObject({ nextCursor: { type: 'string', nullable: true } });
+    const listParameters = paths['/api/v2/orders']!.get!.parameters!.map(({ name, in: where }) => `${where}:${name}`);
+    expect(listParameters.sort()).toEqual(['query:cursor', 'query:limit']);
+  });
 
   it("passes Redocly's recommended ruleset without errors or warnings", async () => {
     // The shop is private and unlicensed: a licence in the document would be made up, so the two licence rules are off.

@@ -21,12 +21,12 @@ describe.each(MODES)('ordering parity: %s', (_label, mode, percent, servedBy) =>
 
   orderingContract(async () => (shop = await startStrangledShop(mode, { percent })));
 
-  it(`is served by ${servedBy}`, async () => {
+  it.each(['/api/v1/orders', '/api/v2/orders'])(`serves %s by ${servedBy}`, async (path) => {
     const sides = new Set<string>();
     for (let i = 0; i < 20; i += 1) {
       const response = await shop
         .http()
-        .get('/api/v1/orders')
+        .get(path)
         .set('Authorization', shop.bearer(['customer']))
         .expect(200);
       sides.add(response.headers['x-served-by']);
@@ -47,8 +47,10 @@ describe.each(MODES)('ordering parity: %s', (_label, mode, percent, servedBy) =>
           }),
           { matches: 0, mismatches: 0, unavailable: 0 },
         );
-        return total.matches > 0 ? total : undefined;
+        const keyset = (body.ordering ?? {})['ordering.ListOrdersAfter.v1'] as { matches: number } | undefined;
+        return total.matches > 0 && keyset ? { ...total, keysetMatches: keyset.matches } : undefined;
       });
+      expect(counts.keysetMatches).toBeGreaterThan(0);
       expect(counts.mismatches).toBe(0);
       expect(counts.unavailable).toBe(0);
       expect(counts.matches).toBeGreaterThan(20);

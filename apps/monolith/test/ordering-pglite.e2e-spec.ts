@@ -26,6 +26,34 @@ describe('the shop on embedded PGlite', () => {
     await client.waitForPaymentStatus(customer, placed.body.id, 'REFUNDED');
   });
 
+  it('ordering: pages v2 by cursor and counts v1 callers per client on PGlite too', async () => {
+    const client = new ShopClient(shop.http, shop.bearer(['admin']));
+    const customerId = randomUUID();
+    const customer = shop.bearer(['customer'], customerId);
+    const product = await client.createProduct({ priceCents: 999, stock: 10 });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i += 1) ids.push((await client.placeOrder(customer, [{ productId: product, quantity: 1 }])).body.id);
+
+    const first = await shop.http().get('/api/v2/orders?limit=2').set('Authorization', customer).expect(200);
+    const second = await shop
+      .http()
+      .get('/api/v2/orders')
+      .query({ limit: 2, cursor: first.body.nextCursor })
+      .set('Authorization', customer);
+    expect([...first.body.items, ...second.body.items].map((order: { id: string }) => order.id)).toEqual([...ids].reverse());
+    expect(second.body.nextCursor).toBeNull();
+    expect(first.body.items[0].total).toEqual({ amount: '9.99', currency: 'EUR' });
+
+    const { body } = await shop
+      .http()
+      .get('/api/v1/admin/api-usage?version=v1')
+      .set('Authorization', shop.bearer(['admin']))
+      .expect(200);
+    expect(body.items.filter((row: { clientId: string }) => row.clientId === customerId)).toEqual([
+      expect.objectContaining({ api: 'orders', version: 'v1', calls: 3 }),
+    ]);
+  });
+
   it('identity: limits logins on the embedded database too: of 12 parallel wrong passwords, 5 get 401 and 7 get 429', async () => {
     const email = `pglite-${randomUUID()}@shop.test`;
     await shop.http().post('/api/v1/auth/register').send({ email, password: 'correct horse battery' }).expect(201);

@@ -26,7 +26,7 @@ describe('a monolith built without ordering, once ordering is retired', () => {
       name: new URL(strangled.env.DATABASE_URL!).pathname.slice(1),
       drop: async () => undefined,
     };
-    role = await createRestrictedRole(database, ['identity', 'catalog', 'payments', 'strangler']);
+    role = await createRestrictedRole(database, ['identity', 'catalog', 'payments', 'strangler', 'platform']);
     const env = { ...strangled.env, DATABASE_URL: role.url, RETIRED_CONTEXTS: 'ordering' };
     retired = await createTestApp(monolithApp, { env });
     return {
@@ -42,9 +42,9 @@ describe('a monolith built without ordering, once ordering is retired', () => {
     };
   });
 
-  it('serves every ordering request through order-service', async () => {
+  it.each(['/api/v1/orders', '/api/v2/orders'])('serves every ordering request through order-service (%s)', async (path) => {
     const customer = strangled.bearer(['customer']);
-    const response = await request(retired.getHttpServer()).get('/api/v1/orders').set('Authorization', customer).expect(200);
+    const response = await request(retired.getHttpServer()).get(path).set('Authorization', customer).expect(200);
     expect(response.headers['x-served-by']).toBe('order-service');
   });
 

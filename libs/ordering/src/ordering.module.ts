@@ -4,6 +4,7 @@ import { orderingProblems } from './api/ordering.problems.js';
 import { CancelOrderHandler } from './application/commands/cancel-order/cancel-order.handler.js';
 import { PlaceOrderHandler } from './application/commands/place-order/place-order.handler.js';
 import { GetOrderHandler } from './application/queries/get-order/get-order.handler.js';
+import { ListOrdersAfterHandler } from './application/queries/list-orders-after/list-orders-after.handler.js';
 import { ListOrdersHandler } from './application/queries/list-orders/list-orders.handler.js';
 import { ProductPricesProjector } from './application/read-model/product-prices.projector.js';
 import { OrderSaga } from './application/saga/order-saga.js';
@@ -37,6 +38,7 @@ import { IDEMPOTENCY_KEYS, ORDER_REPOSITORY, PRODUCT_PRICES } from './ordering.d
     CancelOrderHandler,
     GetOrderHandler,
     ListOrdersHandler,
+    ListOrdersAfterHandler,
     OrderSaga,
     ProductPricesProjector,
   ],

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eventually, holdLock } from '@shop/testing';
 import type { ShopUnderTest } from './shop.js';
-import { SETTLES_WITHIN_MS, ShopClient, type OrderBody } from './shop-client.js';
+import { SETTLES_WITHIN_MS, ShopClient, type OrderBody, type OrderV2Body } from './shop-client.js';
 
 /** What the contract needs of a shop: HTTP, a token, a read of the shared database (and its URL, to hold a lock). */
 export type ContractShop = Pick<ShopUnderTest, 'env' | 'http' | 'sql' | 'bearer' | 'close'>;
@@ -10,7 +10,8 @@ export type ContractShop = Pick<ShopUnderTest, 'env' | 'http' | 'sql' | 'bearer'
  * The ordering section of the HTTP contract, written once. It talks HTTP (and reads the database only
  * to know when asynchronous work has finished), so the same suite proves the contract whichever
  * process serves ordering (see the strangler's parity runs).
- * The shop must run with PAYMENT_LIMIT_CENTS=100000 (the default).
+ * The shop must run with PAYMENT_LIMIT_CENTS=100000 and ORDERING_CURRENCY=EUR (the defaults).
+ * /api/v2/orders is part of it: the same orders, money as decimal strings, lists by cursor.
  */
 export function orderingContract(start: () => Promise<ContractShop>): void {
   let shop: ContractShop;
@@ -367,6 +368,162 @@ export function orderingContract(start: () => Promise<ContractShop>): void {
     it('answers 413 for a body over 64 KiB', async () => {
       const response = await place({ items: [{ productId: product, quantity: 1 }], padding: 'x'.repeat(70 * 1024) });
       expectProblem(response, 413);
+    });
+  });
+
+  describe('/api/v2/orders beside /api/v1/orders', () => {
+    const eur = (amount: string) => ({ amount, currency: 'EUR' });
+    const v2 = (path = '') => `/api/v2/orders${path}`;
+
+    it('places an order and answers it with money as decimal strings; v1 shows the same order in cents', async () => {
+      const productA = await client.createProduct({ priceCents: 999, stock: 10 });
+      const productB = await client.createProduct({ priceCents: 90_000, stock: 10 });
+      const placed = await client.placeOrder(
+        alice,
+        [
+          { productId: productA, quantity: 1 },
+          { productId: productB, quantity: 1 },
+        ],
+        undefined,
+        'v2',
+      );
+      expect(placed.status).toBe(201);
+      expect(placed.body).toEqual({
+        id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        customerId: aliceId,
+        status: 'PENDING',
+        items: [
+          { productId: productA, quantity: 1, unitPrice: eur('9.99') },
+          { productId: productB, quantity: 1, unitPrice: eur('900.00') },
+        ],
+        total: eur('909.99'),
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String),
+      });
+      const settled = await client.waitForSettled(alice, placed.body.id);
+      expect(settled).toMatchObject({
+        status: 'CONFIRMED',
+        totalCents: 90_999,
+        items: [{ unitPriceCents: 999 }, { unitPriceCents: 90_000 }],
+      });
+      const read = await shop
+        .http()
+        .get(v2(`/${placed.body.id}`))
+        .set('Authorization', alice)
+        .expect(200);
+      expect(read.body).toEqual({ ...placed.body, status: 'CONFIRMED', updatedAt: settled.updatedAt });
+    });
+
+    it("lists the caller's orders by cursor, newest first, unshifted by orders placed between pages", async () => {
+      const heidi = shop.bearer(['customer']);
+      const product = await client.createProduct({ stock: 100 });
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i += 1)
+        ids.push((await client.placeOrder(heidi, [{ productId: product, quantity: 1 }], undefined, 'v2')).body.id);
+
+      const page = (cursor?: string) =>
+        shop
+          .http()
+          .get(v2())
+          .query({ limit: 2, ...(cursor ? { cursor } : {}) })
+          .set('Authorization', heidi)
+          .expect(200);
+      const first = await page();
+      await client.placeOrder(heidi, [{ productId: product, quantity: 1 }], undefined, 'v2');
+      const second = await page(first.body.nextCursor);
+      const third = await page(second.body.nextCursor);
+
+      const pages = [first, second, third].map(({ body }) => body.items.map((order: OrderV2Body) => order.id));
+      expect(pages).toEqual([[ids[4], ids[3]], [ids[2], ids[1]], [ids[0]]]);
+      expect(third.body.nextCursor).toBeNull();
+      expect(first.body.items[0].total).toEqual(eur('10.00'));
+
+      const others = await shop.http().get(v2()).set('Authorization', bob).expect(200);
+      expect(others.body.items.map((order: OrderV2Body) => order.id)).not.toEqual(expect.arrayContaining([ids[0]]));
+    });
+
+    it('cancels through v2, and answers 409 to a second cancel', async () => {
+      const product = await client.createProduct({ priceCents: 250 });
+      const placed = await client.placeOrder(alice, [{ productId: product, quantity: 1 }], undefined, 'v2');
+      const cancelled = await shop
+        .http()
+        .post(v2(`/${placed.body.id}/cancel`))
+        .set('Authorization', alice);
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body).toMatchObject({ id: placed.body.id, status: 'CANCELLED', total: eur('2.50') });
+      expectProblem(
+        await shop
+          .http()
+          .post(v2(`/${placed.body.id}/cancel`))
+          .set('Authorization', alice),
+        409,
+      );
+    });
+
+    it("answers 404 for someone else's order, 400 for a cursor it did not answer, and 401 without a token", async () => {
+      const product = await client.createProduct();
+      const placed = await client.placeOrder(alice, [{ productId: product, quantity: 1 }], undefined, 'v2');
+      expectProblem(
+        await shop
+          .http()
+          .get(v2(`/${placed.body.id}`))
+          .set('Authorization', bob),
+        404,
+      );
+      expectProblem(
+        await shop
+          .http()
+          .post(v2(`/${placed.body.id}/cancel`))
+          .set('Authorization', bob),
+        404,
+      );
+      expectProblem(await shop.http().get(v2('/not-a-uuid')).set('Authorization', alice), 404);
+      const badCursor = await shop.http().get(v2()).query({ cursor: 'bm90IGEgY3Vyc29y' }).set('Authorization', alice);
+      expectProblem(badCursor, 400);
+      expect(badCursor.body.errors.map((error: { field: string }) => error.field)).toEqual(['cursor']);
+      expectProblem(await shop.http().get(v2()), 401);
+    });
+
+    it('gives the same order for one Idempotency-Key, whichever version is asked', async () => {
+      const ivan = shop.bearer(['customer']);
+      const product = await client.createProduct({ priceCents: 1234 });
+      const first = await client.placeOrder(ivan, [{ productId: product, quantity: 1 }], 'both-versions');
+      const again = await client.placeOrder(ivan, [{ productId: product, quantity: 1 }], 'both-versions', 'v2');
+      expect(first.status).toBe(201);
+      expect(again.status).toBe(200);
+      expect(again.body).toMatchObject({ id: first.body.id, total: eur('12.34') });
+      expect(await client.orderCount(ivan)).toBe(1);
+    });
+
+    it('marks every v1 answer deprecated, errors included, naming the same resource in v2; v2 answers carry no such mark', async () => {
+      const product = await client.createProduct();
+      const placed = await client.placeOrder(alice, [{ productId: product, quantity: 1 }]);
+      const v1Answers: Array<[request: Promise<{ headers: Record<string, string> }>, successor: string]> = [
+        [shop.http().get('/api/v1/orders').set('Authorization', alice).expect(200), v2()],
+        [shop.http().get(`/api/v1/orders/${placed.body.id}`).set('Authorization', alice).expect(200), v2(`/${placed.body.id}`)],
+        [shop.http().get(`/api/v1/orders/${placed.body.id}`).set('Authorization', bob).expect(404), v2(`/${placed.body.id}`)],
+        [shop.http().get('/api/v1/orders'), v2()],
+      ];
+      for (const [answer, successor] of v1Answers) {
+        const { headers } = await answer;
+        expect(headers.deprecation).toMatch(/^@\d+$/);
+        expect(headers.sunset).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+        expect(Date.parse(headers.sunset!)).toBeGreaterThan(Number(headers.deprecation!.slice(1)) * 1000);
+        expect(headers.link).toBe(`<${successor}>; rel="successor-version"`);
+      }
+      const v2Answers = [
+        await shop.http().get(v2()).set('Authorization', alice).expect(200),
+        await shop
+          .http()
+          .get(v2(`/${placed.body.id}`))
+          .set('Authorization', bob)
+          .expect(404),
+      ];
+      for (const { headers } of v2Answers) {
+        expect(Object.keys(headers)).not.toEqual(expect.arrayContaining(['deprecation']));
+        expect(Object.keys(headers)).not.toEqual(expect.arrayContaining(['sunset']));
+        expect(Object.keys(headers)).not.toEqual(expect.arrayContaining(['link']));
+      }
     });
   });
 }

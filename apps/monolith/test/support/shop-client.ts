@@ -17,6 +17,18 @@ export interface OrderBody {
   updatedAt: string;
 }
 
+/** `Order` as /api/v2 answers it: money as a decimal string and its currency. */
+export interface OrderV2Body {
+  id: string;
+  customerId: string;
+  status: OrderStatus;
+  items: Array<{ productId: string; quantity: number; unitPrice: { amount: string; currency: string } }>;
+  total: { amount: string; currency: string };
+  rejectionReason?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export interface OrderItem {
   productId: string;
   quantity: number;
@@ -47,9 +59,9 @@ export class ShopClient {
    * Places an order for products that may have just been created: a 422 (unknown product, nothing
    * written) is retried until ordering's read model has caught up, at most ORDERABLE_WITHIN_MS.
    */
-  async placeOrder(customer: string, items: OrderItem[], idempotencyKey?: string): Promise<request.Response> {
+  async placeOrder(customer: string, items: OrderItem[], idempotencyKey?: string, version: 'v1' | 'v2' = 'v1'): Promise<request.Response> {
     const place = () => {
-      const call = this.http().post('/api/v1/orders').set('Authorization', customer);
+      const call = this.http().post(`/api/${version}/orders`).set('Authorization', customer);
       if (idempotencyKey) call.set('Idempotency-Key', idempotencyKey);
       return call.send({ items });
     };

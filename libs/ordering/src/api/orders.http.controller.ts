@@ -4,7 +4,6 @@ import {
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -12,8 +11,7 @@ import {
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { CurrentUser, PageQuery, UuidParamPipe, validationProblem, type AuthenticatedUser } from '@shop/platform';
+import { CountedApi, CurrentUser, PageQuery, UuidParamPipe, type AuthenticatedUser } from '@shop/platform';
 import { ContextGateway } from '@shop/strangler';
 import { CancelOrder } from '../application/commands/cancel-order/cancel-order.command.js';
 import { PlaceOrder } from '../application/commands/place-order/place-order.command.js';
@@ -23,24 +21,25 @@ import { ListOrders } from '../application/queries/list-orders/list-orders.query
 import { OrderNotFoundError } from '../domain/order.errors.js';
 import { OrderPageResponseDto, OrderResponseDto } from './dto/order.response.dto.js';
 import { PlaceOrderRequestDto } from './dto/place-order.request.dto.js';
+import { ApiIdempotencyKey, checkedIdempotencyKey, type StatusSettable } from './idempotency-key.js';
 
-const MAX_IDEMPOTENCY_KEY_LENGTH = 128;
-
+/**
+ * /api/v1/orders, the base contract, exactly as written: money in integer cents, lists by offset.
+ * Deprecated in favour of /api/v2/orders (ADR 0037): every answer says so in its headers (see
+ * OrdersV1Deprecation), and calls are counted per client until none come any more.
+ */
 @ApiTags('orders')
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ description: 'missing, invalid or expired token' })
-@Controller('orders')
+@CountedApi('orders', 'v1')
+@Controller({ path: 'orders', version: '1' })
 export class OrdersHttpController {
   /** Served here or by order-service, as the strangler's route for ordering says. */
   constructor(private readonly ordering: ContextGateway) {}
 
   @Post()
-  @ApiOperation({ summary: 'Place an order' })
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description: `<= ${MAX_IDEMPOTENCY_KEY_LENGTH} chars; a repeat returns the same order`,
-  })
+  @ApiOperation({ summary: 'Place an order', deprecated: true })
+  @ApiIdempotencyKey()
   @ApiCreatedResponse({ type: OrderResponseDto, description: 'placed; the saga settles it (CONFIRMED or REJECTED) shortly' })
   @ApiOkResponse({ type: OrderResponseDto, description: 'an Idempotency-Key replay: the order created the first time' })
   @ApiBadRequestResponse({ description: 'invalid body or Idempotency-Key' })
@@ -49,26 +48,24 @@ export class OrdersHttpController {
     @CurrentUser() user: AuthenticatedUser,
     @Body() body: PlaceOrderRequestDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: StatusSettable,
   ): Promise<OrderView> {
-    if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH)) {
-      throw validationProblem([{ field: 'Idempotency-Key', message: `must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters` }]);
-    }
+    const key = checkedIdempotencyKey(idempotencyKey);
     const items = body.items.map(({ productId, quantity }) => ({ productId, quantity }));
-    const { order, created } = await this.ordering.command(new PlaceOrder(user, items, idempotencyKey));
+    const { order, created } = await this.ordering.command(new PlaceOrder(user, items, key));
     response.status(created ? 201 : 200);
     return order;
   }
 
   @Get()
-  @ApiOperation({ summary: "List the caller's orders" })
+  @ApiOperation({ summary: "List the caller's orders", deprecated: true })
   @ApiOkResponse({ type: OrderPageResponseDto, description: "the caller's orders, newest first" })
   list(@CurrentUser() user: AuthenticatedUser, @Query() page: PageQuery): Promise<OrderPage> {
     return this.ordering.query(new ListOrders(user, page.limit, page.offset));
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Get an order' })
+  @ApiOperation({ summary: 'Get an order', deprecated: true })
   @ApiOkResponse({ type: OrderResponseDto })
   @ApiNotFoundResponse({ description: 'no such order, or it belongs to someone else' })
   get(
@@ -79,7 +76,7 @@ export class OrdersHttpController {
   }
 
   @Post(':id/cancel')
-  @ApiOperation({ summary: 'Cancel an order' })
+  @ApiOperation({ summary: 'Cancel an order', deprecated: true })
   @HttpCode(200)
   @ApiOkResponse({ type: OrderResponseDto, description: 'CANCELLED; stock is released and a captured payment refunded' })
   @ApiNotFoundResponse({ description: 'no such order, or it belongs to someone else' })

@@ -1,5 +1,5 @@
 import { Role } from '@shop/contracts';
-import type { Page } from '@shop/platform';
+import type { CursorPage, Page } from '@shop/platform';
 import type { Order } from '../domain/order.js';
 
 /** The `Order` of the HTTP contract: what every query and command answers with. Plain data, so it can cross a broker. */
@@ -15,6 +15,9 @@ export interface OrderView {
 }
 
 export type OrderPage = Page<OrderView>;
+
+/** A keyset slice of the caller's orders: the items and where the next slice starts. */
+export type OrderSlice = CursorPage<OrderView>;
 
 export function toOrderView(order: Order): OrderView {
   const state = order.snapshot();

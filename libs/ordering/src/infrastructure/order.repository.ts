@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { entityManagerOf, UnitOfWork, type Page, type PageRequest, type Transaction } from '@shop/platform';
+import {
+  entityManagerOf,
+  UnitOfWork,
+  type CursorPage,
+  type CursorPageRequest,
+  type Page,
+  type PageRequest,
+  type Transaction,
+} from '@shop/platform';
 import type { Order } from '../domain/order.js';
 import type { OrderRepository } from '../application/ports/order.repository.port.js';
 import { OrderEntity } from './order.entity.js';
@@ -60,5 +68,29 @@ export class TypeOrmOrderRepository implements OrderRepository {
       skip: offset,
     });
     return { items: entities.map(OrderMapper.toDomain), total, limit, offset };
+  }
+
+  /**
+   * Reads `orders_by_customer_newest_first (customer_id, created_at DESC, id DESC)` from the position on,
+   * one row more than asked to know whether another slice follows. created_at is always written from a
+   * JavaScript Date, so the position's milliseconds are the row's exact value.
+   */
+  async listByCustomerAfter(customerId: string, { limit, after }: CursorPageRequest): Promise<CursorPage<Order>> {
+    const query = this.uow.manager.createQueryBuilder(OrderEntity, 'o').where('o.customerId = :customerId', { customerId });
+    if (after) {
+      query.andWhere('(o.createdAt, o.id) < (CAST(:createdAt AS timestamptz), CAST(:id AS uuid))', {
+        createdAt: after.createdAt,
+        id: after.id,
+      });
+    }
+    const entities = await query
+      .orderBy('o.createdAt', 'DESC')
+      .addOrderBy('o.id', 'DESC')
+      .limit(limit + 1)
+      .getMany();
+    const items = entities.slice(0, limit).map(OrderMapper.toDomain);
+    const last = items.at(-1);
+    const next = entities.length > limit && last ? { createdAt: last.snapshot().createdAt.toISOString(), id: last.id } : null;
+    return { items, next };
   }
 }

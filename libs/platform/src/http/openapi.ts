@@ -2,6 +2,7 @@ import type { INestApplication, Type } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { IS_PUBLIC } from '../auth/decorators.js';
+import { DEPRECATION_HEADER_DOCS } from './deprecation.js';
 import { MAX_JSON_DEPTH } from './json-limits.js';
 
 const PROBLEM_SCHEMA = {
@@ -28,7 +29,11 @@ const PROBLEM_SCHEMA = {
 export function setupOpenApi(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Shop API')
-    .setDescription('A modular monolith with a strangler facade. Errors are RFC 9457 problem details; money is integer cents.')
+    .setDescription(
+      'A modular monolith with a strangler facade. Errors are RFC 9457 problem details. Money is integer cents in /api/v1, ' +
+        'and `{ amount, currency }` with a decimal string amount in /api/v2. A deprecated operation still answers, ' +
+        'with `Deprecation`, `Sunset` and a `successor-version` `Link`, until its sunset.',
+    )
     .setVersion('1')
     // Paths carry their full prefix (/api/v1, /health), so the server is whichever host serves this document.
     .addServer('/', 'the host serving this document')
@@ -45,6 +50,7 @@ export function setupOpenApi(app: INestApplication): OpenAPIObject {
   });
   declareSecurity(app, document);
   describeErrorsAsProblems(document);
+  describeDeprecationHeaders(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', useGlobalPrefix: false });
   return document;
 }
@@ -78,6 +84,17 @@ function describeErrorsAsProblems(document: OpenAPIObject): void {
         if (Number(status) >= 400)
           response.content = { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } };
       }
+    }
+  }
+}
+
+/** Every answer of a deprecated operation carries the headers that say so (see deprecationHeaders). */
+function describeDeprecationHeaders(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item) as Array<{ deprecated?: boolean; responses?: Record<string, { headers?: object }> }>) {
+      if (!operation.deprecated) continue;
+      for (const response of Object.values(operation.responses ?? {}))
+        response.headers = { ...response.headers, ...DEPRECATION_HEADER_DOCS };
     }
   }
 }

@@ -1,4 +1,4 @@
-import type { Page, PageRequest, Transaction } from '@shop/platform';
+import type { CursorPage, CursorPageRequest, Page, PageRequest, Transaction } from '@shop/platform';
 import type { Order } from '../../domain/order.js';
 
 export interface OrderRepository {
@@ -8,4 +8,6 @@ export interface OrderRepository {
   save(tx: Transaction, order: Order): Promise<void>;
   /** The customer's orders, newest first. */
   listByCustomer(customerId: string, page: PageRequest): Promise<Page<Order>>;
+  /** The customer's orders, newest first, strictly after a position (a keyset read of its index, however deep). */
+  listByCustomerAfter(customerId: string, page: CursorPageRequest): Promise<CursorPage<Order>>;
 }

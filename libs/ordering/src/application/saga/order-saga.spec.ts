@@ -1,5 +1,5 @@
 import type { MessageType } from '@shop/contracts';
-import type { Page, Transaction } from '@shop/platform';
+import type { CursorPage, Page, Transaction } from '@shop/platform';
 import { Order, type OrderState } from '../../domain/order.js';
 import type { OrderRepository } from '../ports/order.repository.port.js';
 import { OrderSaga } from './order-saga.js';
@@ -54,6 +54,10 @@ class InMemoryOrders implements OrderRepository {
   }
 
   async listByCustomer(): Promise<Page<Order>> {
+    throw new Error('the saga never lists orders');
+  }
+
+  async listByCustomerAfter(): Promise<CursorPage<Order>> {
     throw new Error('the saga never lists orders');
   }
 }
