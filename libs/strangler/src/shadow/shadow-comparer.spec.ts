@@ -41,6 +41,37 @@ describe('shadow comparison', () => {
     expect(outcome).toBe('match');
   });
 
+  it('forgives a saga that moves twice between the reads, once both sides settle', async () => {
+    const comparer = new ShadowComparer();
+    const monolith = ['RESERVED', 'CONFIRMED'];
+    const service = ['CONFIRMED'];
+    const outcome = await comparer.compare({
+      context: 'c',
+      route: 'GetThing',
+      ignore: [],
+      primary: { status: 'PENDING' },
+      shadow: async () => ({ status: service.shift() ?? 'CONFIRMED' }),
+      reread: async () => ({ status: monolith.shift() ?? 'CONFIRMED' }),
+    });
+    expect(outcome).toBe('match');
+  });
+
+  it('counts a mismatch that survives every re-check round, asking both sides again each round', async () => {
+    const comparer = new ShadowComparer();
+    let shadowCalls = 0;
+    let rereads = 0;
+    const outcome = await comparer.compare({
+      context: 'c',
+      route: 'GetThing',
+      ignore: [],
+      primary: { status: 'CONFIRMED', total: 10 },
+      shadow: async () => ((shadowCalls += 1), { status: 'CONFIRMED', total: 11 }),
+      reread: async () => ((rereads += 1), { status: 'CONFIRMED', total: 10 }),
+    });
+    expect(outcome).toBe('mismatch');
+    expect({ shadowCalls, rereads }).toEqual({ shadowCalls: 4, rereads: 4 });
+  });
+
   it('counts a mismatch that survives the re-check', async () => {
     const comparer = new ShadowComparer();
     const outcome = await comparer.compare({

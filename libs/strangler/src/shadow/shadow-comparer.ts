@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
 import { RequestContext } from '@shop/platform';
 
@@ -9,12 +10,17 @@ export interface ShadowCounts {
 }
 
 const MAX_DIFFERENCES_LOGGED = 20;
+/** Rounds of re-reading both sides before a difference counts; each waits a little longer for the data to settle. */
+const RECHECK_ROUNDS = 3;
+const RECHECK_PAUSE_MS = 25;
 
 /**
  * Compares the monolith's answer to a read with the service's answer to the same read, after
- * dropping fields that may legitimately differ. A difference is re-checked once against a fresh
- * monolith answer, since the data may have moved between the two reads (a saga step, say); only
- * a difference that survives is a mismatch. Counts are kept per context and route.
+ * dropping fields that may legitimately differ. The data may move between the two reads (a saga
+ * takes several steps), so a difference is re-checked: first a fresh monolith answer against the
+ * service's, then fresh answers from both sides, a few rounds apart. Only a difference that
+ * survives every round is a mismatch: a real regression differs in every round, a moving saga
+ * settles. Counts are kept per context and route.
  */
 export class ShadowComparer {
   private readonly logger = new Logger('Shadow');
@@ -36,10 +42,14 @@ export class ShadowComparer {
       counts.unavailable += 1;
       return 'unavailable';
     }
-    let differences = differencesBetween(normalise(input.primary, input.ignore), normalise(shadow, input.ignore));
-    if (differences.length > 0) {
-      const again = await input.reread().catch(() => input.primary);
-      differences = differencesBetween(normalise(again, input.ignore), normalise(shadow, input.ignore));
+    const differ = (monolith: unknown, service: unknown) =>
+      differencesBetween(normalise(monolith, input.ignore), normalise(service, input.ignore));
+    let differences = differ(input.primary, shadow);
+    if (differences.length > 0) differences = differ(await input.reread().catch(() => input.primary), shadow);
+    for (let round = 1; differences.length > 0 && round <= RECHECK_ROUNDS; round += 1) {
+      await setTimeout(RECHECK_PAUSE_MS * round);
+      shadow = await input.shadow().catch(() => shadow);
+      differences = differ(await input.reread().catch(() => input.primary), shadow);
     }
     if (differences.length === 0) {
       counts.matches += 1;
