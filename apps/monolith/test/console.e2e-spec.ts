@@ -222,7 +222,7 @@ describe('the migration console in a browser', () => {
         await ordering().getByRole('radio', { name: 'shadow', exact: true }).focus();
         await page.keyboard.press('ArrowDown');
         await page.keyboard.press('Tab');
-        expect(await page.evaluate(() => document.activeElement?.id)).toBe('percent-ordering');
+        expect(await page.evaluate('document.activeElement?.id')).toBe('percent-ordering');
         await page.keyboard.press('ControlOrMeta+A');
         await page.keyboard.type('25');
         await page.keyboard.press('Enter');
@@ -280,7 +280,7 @@ describe('the migration console in a browser', () => {
 
   it('is readable on a narrow window (nothing wider than it) and shows the context map on its own tab', async () => {
     await page.setViewportSize(NARROW);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
     await screenshot('narrow');
     await page.setViewportSize(WIDE);
 
