@@ -164,6 +164,7 @@ describe('the migration console in a browser', () => {
     await ordering().waitFor({ timeout: 10_000 });
     await shows('mode', 'monolith');
     await shows('instances', '1', 10_000);
+    await shows('circuit', 'closed');
     expect(await page.getByText(`Signed in as ${ADMIN.email}`).isVisible()).toBe(true);
     const me = await api('POST', '/auth/login', '', ADMIN);
     adminId = (await api('GET', '/auth/me', `Bearer ${String(me.body.accessToken)}`)).body.id as string;
