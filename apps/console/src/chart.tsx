@@ -61,33 +61,35 @@ const millis = (value: number | null) => (value === null ? '—' : `${Math.round
 /** The window's totals per side, with the colour key of the charts. */
 export function SideTotals({ outcomes }: { outcomes: Outcomes }) {
   return (
-    <table class="figures" data-field="outcomes">
-      <caption class="sr-only">Requests per side over the last {Math.round(outcomes.windowS / 60)} minutes</caption>
-      <thead>
-        <tr>
-          <th scope="col">side</th>
-          <th scope="col">requests</th>
-          <th scope="col">errors</th>
-          <th scope="col">p50</th>
-          <th scope="col">p99</th>
-        </tr>
-      </thead>
-      <tbody>
-        {SIDES.map(({ side, label, className }) => {
-          const totals = outcomes.totals[side];
-          return (
-            <tr key={side} data-side={side}>
-              <th scope="row">
-                <span class={`key ${className}`} aria-hidden="true" /> {label}
-              </th>
-              <td data-figure="requests">{totals.requests}</td>
-              <td>{percent(totals.errorRate)}</td>
-              <td>{millis(totals.p50Ms)}</td>
-              <td>{millis(totals.p99Ms)}</td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <div class="scroll">
+      <table class="figures" data-field="outcomes">
+        <caption class="sr-only">Requests per side over the last {Math.round(outcomes.windowS / 60)} minutes</caption>
+        <thead>
+          <tr>
+            <th scope="col">side</th>
+            <th scope="col">requests</th>
+            <th scope="col">errors</th>
+            <th scope="col">p50</th>
+            <th scope="col">p99</th>
+          </tr>
+        </thead>
+        <tbody>
+          {SIDES.map(({ side, label, className }) => {
+            const totals = outcomes.totals[side];
+            return (
+              <tr key={side} data-side={side}>
+                <th scope="row">
+                  <span class={`key ${className}`} aria-hidden="true" /> {label}
+                </th>
+                <td data-figure="requests">{totals.requests}</td>
+                <td>{percent(totals.errorRate)}</td>
+                <td>{millis(totals.p50Ms)}</td>
+                <td>{millis(totals.p99Ms)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }

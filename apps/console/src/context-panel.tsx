@@ -191,7 +191,7 @@ function Service({ state, snapshot }: { state: ContextState; snapshot: Snapshot 
       <h3>{state.service}</h3>
       <dl class="pairs">
         <dt>circuit</dt>
-        <dd data-field="circuit">{state.circuit ?? 'not reported by this server'}</dd>
+        <dd data-field="circuit">{state.circuit ?? 'none (no broker)'}</dd>
         <dt>instances alive</dt>
         <dd data-field="instances">{snapshot.instances.state === 'ok' ? instances.length : '—'}</dd>
       </dl>
@@ -250,7 +250,7 @@ function Shadow({ context, snapshot, samples }: { context: string; snapshot: Sna
         samples.data.length === 0 ? (
           <p class="quiet">None.</p>
         ) : (
-          samples.data.map((sample) => <Sample key={`${sample.requestId}-${sample.at}`} sample={sample} />)
+          samples.data.map((sample, index) => <Sample key={`${sample.requestId}-${sample.at}`} sample={sample} open={index === 0} />)
         )
       ) : samples?.state === 'unavailable' ? (
         <Unavailable what="Mismatch samples" />
@@ -277,9 +277,10 @@ function JsonView({ label, value, paths }: { label: string; value: unknown; path
   );
 }
 
-function Sample({ sample }: { sample: ShadowSample }) {
+/** A mismatch: the newest is shown open, the others a click away. */
+function Sample({ sample, open }: { sample: ShadowSample; open: boolean }) {
   return (
-    <details class="sample">
+    <details class="sample" open={open}>
       <summary>
         {clock(sample.at)} {sample.route}: {sample.paths.join(', ')}
       </summary>
