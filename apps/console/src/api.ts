@@ -23,7 +23,17 @@ export class ApiError extends Error {
 }
 
 /** A panel's data, or why it has none: the server does not offer it (404), or it failed. */
-export type Loaded<T> = { state: 'ok'; data: T } | { state: 'unavailable' } | { state: 'error'; problem: Problem } | { state: 'loading' };
+export type Loaded<T> =
+  { state: 'ok'; data: T; stale?: Problem } | { state: 'unavailable' } | { state: 'error'; problem: Problem } | { state: 'loading' };
+
+/**
+ * The next read of a panel, or the last good one marked stale when the server failed this once (a 5xx
+ * or no answer): figures do not vanish for a hiccup. A refusal (4xx) is never hidden.
+ */
+export function keepLastGood<T>(previous: Loaded<T> | undefined, next: Loaded<T>): Loaded<T> {
+  const failed = next.state === 'error' && (next.problem.status === 0 || next.problem.status >= 500);
+  return failed && previous?.state === 'ok' ? { state: 'ok', data: previous.data, stale: next.problem } : next;
+}
 
 export const ADMIN_API = '/api/v1/admin/strangler';
 

@@ -8,6 +8,7 @@ import {
   type Loaded,
   type Mode,
   type PlanState,
+  type Route,
   type ShadowSample,
 } from './api.js';
 import { SideChart, SideTotals } from './chart.js';
@@ -87,7 +88,7 @@ export function ContextPanel({
         <Shadow context={context} snapshot={snapshot} samples={reads?.samples} />
         <PlanAndGates context={context} reads={reads} actions={actions} />
         <HandoffPanel state={state} actions={actions} who={who} />
-        <Audit context={context} audit={snapshot.audit} who={who} />
+        <Audit audit={reads?.audit} who={who} />
       </div>
     </section>
   );
@@ -104,7 +105,9 @@ function ModeControl({ state, actions }: { state: ContextState; actions: Actions
   const apply = async (event: Event) => {
     event.preventDefault();
     const body = chosen === 'canary' ? { mode: chosen, percent: share } : { mode: chosen };
-    await actions.run(context, `${context}: ${describeMode(chosen, share)} requested`, () => put(`routes/${context}`, body));
+    await actions.run(context, `${context} set to ${describeMode(chosen, share)}`, async () =>
+      actions.routed((await put(`routes/${context}`, body)) as Route),
+    );
     setMode(undefined);
     setPercent(undefined);
   };
@@ -453,12 +456,12 @@ const change = (entry: AuditEntry) =>
     ? `${describeMode(entry.from.mode as Mode, entry.from.percent)} → ${describeMode(entry.to.mode as Mode, entry.to.percent)}`
     : '';
 
-function Audit({ context, audit, who }: { context: string; audit: Snapshot['audit']; who: (id: string) => string }) {
-  const entries = audit.state === 'ok' ? audit.data.entries.filter((entry) => entry.context === context) : [];
+function Audit({ audit, who }: { audit: Loaded<{ entries: AuditEntry[] }> | undefined; who: (id: string) => string }) {
+  const entries = audit?.state === 'ok' ? audit.data.entries : [];
   return (
     <div class="card audit">
       <h3>Audit trail, newest first</h3>
-      {audit.state === 'error' ? <LoadProblem loaded={audit} /> : null}
+      {audit?.state === 'error' ? <LoadProblem loaded={audit} /> : null}
       <div class="scroll">
         <table data-field="audit">
           <thead>

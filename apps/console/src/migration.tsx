@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import {
   ADMIN_API,
   ApiError,
+  keepLastGood,
   load,
   type Account,
   type AuditEntry,
@@ -12,6 +13,7 @@ import {
   type Outcomes,
   type PlanState,
   type Problem,
+  type Route,
   type ShadowRouteCounts,
   type ShadowSample,
 } from './api.js';
@@ -24,7 +26,6 @@ export interface Snapshot {
   contexts: Loaded<{ contexts: ContextState[] }>;
   instances: Loaded<{ instances: Instance[] }>;
   shadow: Loaded<Record<string, Record<string, ShadowRouteCounts>>>;
-  audit: Loaded<{ entries: AuditEntry[] }>;
   of: Record<string, ContextReads>;
   readAt: Date;
 }
@@ -34,31 +35,71 @@ export interface ContextReads {
   gates: Loaded<GateState>;
   plan: Loaded<PlanState>;
   samples: Loaded<ShadowSample[]>;
+  audit: Loaded<{ entries: AuditEntry[] }>;
 }
 
 export const OUTCOME_WINDOW_S = 300;
 export const OUTCOME_STEP_S = 10;
 
 async function readContext(context: string): Promise<ContextReads> {
-  const [outcomes, gates, plan, samples] = await Promise.all([
+  const [outcomes, gates, plan, samples, audit] = await Promise.all([
     load<Outcomes>(`${ADMIN_API}/outcomes/${context}?windowS=${OUTCOME_WINDOW_S}&stepS=${OUTCOME_STEP_S}`),
     load<GateState>(`${ADMIN_API}/gates/${context}`),
     load<PlanState>(`${ADMIN_API}/plans/${context}`),
     load<ShadowSample[]>(`${ADMIN_API}/shadow/${context}/samples?limit=3`),
+    load<{ entries: AuditEntry[] }>(`${ADMIN_API}/audit?context=${context}&limit=30`),
   ]);
-  return { outcomes, gates, plan, samples };
+  return { outcomes, gates, plan, samples, audit };
 }
 
 async function readSnapshot(): Promise<Snapshot> {
-  const [contexts, instances, shadow, audit] = await Promise.all([
+  const [contexts, instances, shadow] = await Promise.all([
     load<{ contexts: ContextState[] }>(`${ADMIN_API}/contexts`),
     load<{ instances: Instance[] }>(`${ADMIN_API}/instances`),
     load<Record<string, Record<string, ShadowRouteCounts>>>(`${ADMIN_API}/shadow`),
-    load<{ entries: AuditEntry[] }>(`${ADMIN_API}/audit?limit=30`),
   ]);
   const names = contexts.state === 'ok' ? contexts.data.contexts.map((state) => state.context) : [];
   const reads = await Promise.all(names.map(readContext));
-  return { contexts, instances, shadow, audit, of: Object.fromEntries(names.map((name, i) => [name, reads[i]!])), readAt: new Date() };
+  return { contexts, instances, shadow, of: Object.fromEntries(names.map((name, i) => [name, reads[i]!])), readAt: new Date() };
+}
+
+/** Each panel's read, or its last good one when the server failed this once. */
+function mergeSnapshots(previous: Snapshot | undefined, next: Snapshot): Snapshot {
+  const of = Object.fromEntries(
+    Object.entries(next.of).map(([context, reads]) => {
+      const before = previous?.of[context];
+      return [
+        context,
+        {
+          outcomes: keepLastGood(before?.outcomes, reads.outcomes),
+          gates: keepLastGood(before?.gates, reads.gates),
+          plan: keepLastGood(before?.plan, reads.plan),
+          samples: keepLastGood(before?.samples, reads.samples),
+          audit: keepLastGood(before?.audit, reads.audit),
+        },
+      ];
+    }),
+  );
+  return {
+    contexts: keepLastGood(previous?.contexts, next.contexts),
+    instances: keepLastGood(previous?.instances, next.instances),
+    shadow: keepLastGood(previous?.shadow, next.shadow),
+    of,
+    readAt: next.readAt,
+  };
+}
+
+/** The panels shown from an older read, because the last one failed. */
+function staleParts(snapshot: Snapshot): string[] {
+  const parts: Array<[string, Loaded<unknown>]> = [
+    ['contexts', snapshot.contexts],
+    ['instances', snapshot.instances],
+    ['shadow counts', snapshot.shadow],
+    ...Object.entries(snapshot.of).flatMap(([context, reads]) =>
+      Object.entries(reads).map(([name, loaded]): [string, Loaded<unknown>] => [`${context} ${name}`, loaded]),
+    ),
+  ];
+  return parts.filter(([, loaded]) => loaded.state === 'ok' && loaded.stale).map(([name]) => name);
 }
 
 /** What an action answered: the problem when the API refused it, or what was done. */
@@ -67,6 +108,8 @@ export type Outcome = { ok: true; message: string } | { ok: false; problem: Prob
 export interface Actions {
   /** Runs an API call for a context, shows its outcome, and reads everything again at once. */
   run: (context: string, done: string, request: () => Promise<unknown>) => Promise<void>;
+  /** Shows a route the API answered at once, ahead of the next read. */
+  routed: (route: Route) => void;
   confirm: (title: string, body: string, confirm: string) => Promise<boolean>;
   outcomes: Record<string, Outcome | undefined>;
   busy: Record<string, boolean>;
@@ -74,7 +117,7 @@ export interface Actions {
 
 /** The migration tab: one panel per strangleable context, live. */
 export function Migration({ account, onSignOut }: { account: Account; onSignOut: (reason?: string) => void }) {
-  const { data: snapshot, refresh } = usePoll(readSnapshot);
+  const { data: snapshot, refresh, patch } = usePoll(readSnapshot, mergeSnapshots);
   const { element: dialog, ask } = useConfirm();
   const [outcomes, setOutcomes] = useState<Record<string, Outcome | undefined>>({});
   const [busy, setBusy] = useState<Record<string, boolean>>({});
@@ -87,6 +130,20 @@ export function Migration({ account, onSignOut }: { account: Account; onSignOut:
 
   const actions: Actions = {
     confirm: ask,
+    routed: (route) =>
+      patch((current) =>
+        current.contexts.state !== 'ok'
+          ? current
+          : {
+              ...current,
+              contexts: {
+                state: 'ok',
+                data: {
+                  contexts: current.contexts.data.contexts.map((state) => (state.context === route.context ? { ...state, route } : state)),
+                },
+              },
+            },
+      ),
     outcomes,
     busy,
     run: async (context, done, request) => {
@@ -118,6 +175,7 @@ export function Migration({ account, onSignOut }: { account: Account; onSignOut:
     <>
       <p class="freshness" aria-live="off">
         Live: read every second, last at <time dateTime={snapshot.readAt.toISOString()}>{snapshot.readAt.toLocaleTimeString()}</time>
+        {staleParts(snapshot).length > 0 ? ` · could not read ${staleParts(snapshot).join(', ')} this time: shown as read before` : ''}
       </p>
       {snapshot.contexts.data.contexts.map((state) => (
         <ContextPanel key={state.context} state={state} snapshot={snapshot} account={account} actions={actions} />
