@@ -36,7 +36,7 @@ export function useConfirm() {
           Cancel
         </button>
         <button type="button" class="danger" onClick={() => answer(true)}>
-          {question?.confirm}
+          {question?.confirm ?? 'Confirm'}
         </button>
       </div>
     </dialog>

@@ -171,6 +171,14 @@ describe('the migration console in a browser', () => {
     await screenshot('monolith');
   });
 
+  it('names every control it shows (a label, an aria-label or its text)', async () => {
+    const unnamed = await page.evaluate(`[...document.querySelectorAll('input, button, select, textarea, [role="tab"]')]
+      .filter((control) => !(control.labels?.length || control.getAttribute('aria-label') || control.textContent.trim()))
+      .map((control) => control.outerHTML)`);
+    expect(unnamed).toEqual([]);
+    expect(await page.locator('input').count()).toBeGreaterThan(4);
+  });
+
   it('keeps every panel where it is while the figures update', async () => {
     const boxes = () =>
       ordering()
@@ -187,7 +195,7 @@ describe('the migration console in a browser', () => {
     expect(await boxes()).toEqual(before);
   });
 
-  it('moves ordering monolith -> shadow -> canary 25 -> service -> monolith with its controls under load, each shown within 2 s', async () => {
+  it('moves ordering monolith -> shadow -> canary 25 -> service -> monolith under load, each step on the page within 2 s', async () => {
     const outcomesOffered = (await api('GET', '/admin/strangler/outcomes/ordering', shop.bearer(['admin']))).status === 200;
     /** The page's request count of a side, when the server offers per-side outcomes. */
     const requestsOf = async (side: 'monolith' | 'service') =>
