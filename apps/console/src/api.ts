@@ -191,8 +191,13 @@ export interface ShadowRouteCounts {
 export interface ShadowSample {
   at: string;
   route: string;
-  requestId: string;
+  requestId: string | null;
+  /** Where the answers differ, array indexes as [*]. */
   paths: string[];
+  /** The same with the indexes (when the server gives them). */
+  concretePaths?: string[];
+  /** Those of `paths` where the monolith differed from itself too. */
+  noisyPaths?: string[];
   monolith: unknown;
   service: unknown;
 }
@@ -231,5 +236,5 @@ export interface PlanState {
   status: 'idle' | 'running' | 'paused' | 'done' | 'aborted' | 'rolled-back';
   stepIndex: number;
   stepStartedAt: string | null;
-  progress: Record<string, unknown>;
+  progress: { heldS?: number; holdS?: number; gate?: string; waitingFor?: string[] } | null;
 }

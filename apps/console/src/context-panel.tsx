@@ -249,17 +249,19 @@ function Shadow({ context, snapshot, samples }: { context: string; snapshot: Sna
         </div>
       )}
       <h4>Latest mismatches</h4>
-      {samples?.state === 'ok' ? (
-        samples.data.length === 0 ? (
-          <p class="quiet">None.</p>
-        ) : (
-          samples.data.map((sample, index) => <Sample key={`${sample.requestId}-${sample.at}`} sample={sample} open={index === 0} />)
-        )
-      ) : samples?.state === 'unavailable' ? (
-        <Unavailable what="Mismatch samples" />
-      ) : samples ? (
-        <LoadProblem loaded={samples} />
-      ) : null}
+      <div class="samples">
+        {samples?.state === 'ok' ? (
+          samples.data.length === 0 ? (
+            <p class="quiet">None.</p>
+          ) : (
+            samples.data.map((sample, index) => <Sample key={`${sample.requestId}-${sample.at}`} sample={sample} open={index === 0} />)
+          )
+        ) : samples?.state === 'unavailable' ? (
+          <Unavailable what="Mismatch samples" />
+        ) : samples ? (
+          <LoadProblem loaded={samples} />
+        ) : null}
+      </div>
     </div>
   );
 }
@@ -282,34 +284,44 @@ function JsonView({ label, value, paths }: { label: string; value: unknown; path
 
 /** A mismatch: the newest is shown open, the others a click away. */
 function Sample({ sample, open }: { sample: ShadowSample; open: boolean }) {
+  const marked = sample.concretePaths ?? sample.paths;
+  const noisy = new Set(sample.noisyPaths ?? []);
   return (
     <details class="sample" open={open}>
       <summary>
-        {clock(sample.at)} {sample.route}: {sample.paths.join(', ')}
+        {clock(sample.at)} {sample.route}: {sample.paths.map((path) => (noisy.has(path) ? `${path} (noise)` : path)).join(', ')}
       </summary>
-      <p class="quiet">request {sample.requestId}; differing paths are marked</p>
+      <p class="quiet">request {sample.requestId ?? 'without an id'}; differing paths are marked</p>
       <div class="sides">
-        <JsonView label="monolith" value={sample.monolith} paths={sample.paths} />
-        <JsonView label="service" value={sample.service} paths={sample.paths} />
+        <JsonView label="monolith" value={sample.monolith} paths={marked} />
+        <JsonView label="service" value={sample.service} paths={marked} />
       </div>
     </details>
   );
 }
 
 const PLAN_ACTIONS = {
-  pause: { when: ['running'], label: 'Pause', confirm: undefined },
-  resume: { when: ['paused'], label: 'Resume', confirm: undefined },
+  pause: { when: ['running'], label: 'Pause', done: 'paused', confirm: undefined },
+  resume: { when: ['paused'], label: 'Resume', done: 'resumed', confirm: undefined },
+  next: {
+    when: ['running', 'paused'],
+    label: 'Next step now',
+    done: 'moved to its next step',
+    confirm: 'Move to the next step now, without waiting for its hold and its gate?',
+  },
   promote: {
     when: ['running', 'paused'],
-    label: 'Promote to service',
-    confirm: 'Skip the remaining steps and their gates, and serve everything from the service now?',
+    label: 'Promote to the last step',
+    done: 'moved to its last step',
+    confirm: "Skip every remaining step and its gate, and go straight to the plan's last step?",
   },
   abort: {
     when: ['running', 'paused'],
     label: 'Abort plan',
+    done: 'aborted',
     confirm: 'Stop the plan for good? The route stays where it is; a new plan has to be started.',
   },
-} as const satisfies Record<string, { when: readonly PlanState['status'][]; label: string; confirm: string | undefined }>;
+} as const satisfies Record<string, { when: readonly PlanState['status'][]; label: string; done: string; confirm: string | undefined }>;
 
 function PlanAndGates({ context, reads, actions }: { context: string; reads: Snapshot['of'][string] | undefined; actions: Actions }) {
   const plan = reads?.plan;
@@ -318,9 +330,11 @@ function PlanAndGates({ context, reads, actions }: { context: string; reads: Sna
   const act = async (name: keyof typeof PLAN_ACTIONS) => {
     const action = PLAN_ACTIONS[name];
     if (action.confirm && !(await actions.confirm(`${action.label}: ${context}`, action.confirm, action.label))) return;
-    await actions.run(context, `${context}: plan ${name} requested`, () =>
-      post(`plans/${context}/${name}`, name === 'promote' ? { full: true } : undefined),
-    );
+    const request =
+      name === 'next' || name === 'promote'
+        ? () => post(`plans/${context}/promote`, { full: name === 'promote' })
+        : () => post(`plans/${context}/${name}`);
+    await actions.run(context, `${context}: plan ${action.done}`, request);
   };
   return (
     <div class="card plan">
@@ -333,6 +347,11 @@ function PlanAndGates({ context, reads, actions }: { context: string; reads: Sna
               ? ` · step ${plan.data.stepIndex + 1} of ${plan.data.plan.steps.length} since ${clock(plan.data.stepStartedAt)}`
               : ''}
           </p>
+          {plan.data.progress?.waitingFor?.length ? (
+            <p class="quiet" data-field="plan-waiting">
+              waiting for: {plan.data.progress.waitingFor.join('; ')}
+            </p>
+          ) : null}
           {plan.data.plan ? (
             <ol class="steps">
               {plan.data.plan.steps.map((step, index) => (

@@ -41,4 +41,9 @@ describe('jsonLines', () => {
   it('does not take a path for a longer name it prefixes', () => {
     expect(marked({ total: 1, totalCents: 100 }, ['$.total'])).toEqual(['"total": 1,']);
   });
+
+  it("reads an odd field name written as ['name'], and takes nothing else for a pattern", () => {
+    expect(marked({ 'unit price': 1, unitXprice: 2 }, ["$['unit price']"])).toEqual(['"unit price": 1,']);
+    expect(marked({ a: { b: 1 }, aXb: 2 }, ['$.a.b'])).toEqual(['"b": 1']);
+  });
 });

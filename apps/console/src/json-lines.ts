@@ -10,15 +10,12 @@ export interface JsonLine {
 
 /** `$.items[*].updatedAt` -> a pattern matching `$.items[3].updatedAt` and anything under it. */
 function pathPattern(path: string): RegExp {
-  const escaped = path
-    .replace(/[.+?^${}()|\\]/g, '\\$&')
-    .replace(/\[\*\]/g, '\\[\\d+\\]')
-    .replace(/\[(\d+)\]/g, '\\[$1\\]');
+  const escaped = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\[\\\*\\\]/g, '\\[\\d+\\]');
   return new RegExp(`^${escaped}(?:[.[].*)?$`);
 }
 
-const keyPath = (parent: string, key: string): string =>
-  /^[A-Za-z_$][\w$]*$/.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
+/** A field's path as the shadow writes it: `.name`, or `['odd name']`. */
+const keyPath = (parent: string, key: string): string => (/^[A-Za-z_$][\w$]*$/.test(key) ? `${parent}.${key}` : `${parent}['${key}']`);
 
 export function jsonLines(value: unknown, differingPaths: readonly string[]): JsonLine[] {
   const patterns = differingPaths.map(pathPattern);
