@@ -1,4 +1,4 @@
-import { circuitBreaker, ConsecutiveBreaker, handleType, isBrokenCircuitError, type CircuitBreakerPolicy } from 'cockatiel';
+import { circuitBreaker, CircuitState, ConsecutiveBreaker, handleType, isBrokenCircuitError, type CircuitBreakerPolicy } from 'cockatiel';
 import { type ProblemDetails, RpcUnavailableError, type RpcClient, type RpcHeaders } from '@shop/platform';
 import type { RemoteMessage } from '../routing/strangleable-context.js';
 
@@ -8,7 +8,17 @@ export type RemoteReply = { ok: true; value: unknown } | { ok: false; problem: P
 export const PING_ROUTE = '__ping';
 const PING_TIMEOUT_MS = 1000;
 /** This many unavailable answers in a row open the circuit. */
-const FAILURES_TO_OPEN = 3;
+export const FAILURES_TO_OPEN = 3;
+
+/** The circuit to a service: `open` refuses calls until the cooldown lets one through (`half-open`). */
+export type CircuitStatus = 'closed' | 'open' | 'half-open' | 'isolated';
+
+const CIRCUIT_STATUS: Record<CircuitState, CircuitStatus> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half-open',
+  [CircuitState.Isolated]: 'isolated',
+};
 
 /**
  * The service did not answer. `deadline` is set when the request was sent and timed out: the service
@@ -56,6 +66,11 @@ export class RemoteService {
       if (error instanceof RpcUnavailableError || isBrokenCircuitError(error)) throw new ServiceUnavailableError(this.service, error);
       throw error;
     }
+  }
+
+  /** The circuit as this instance sees it (each monolith instance has its own). */
+  get circuit(): CircuitStatus {
+    return CIRCUIT_STATUS[this.breaker.state];
   }
 
   /** Whether a live instance answers now (outside the circuit, short timeout). */
