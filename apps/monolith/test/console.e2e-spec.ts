@@ -359,9 +359,11 @@ describe('the migration console in a browser', () => {
     // A sample as the shadow stores one (a wrong unit price from the service): planted in the store's
     // table, since no regression can be planted in an order-service running as a process.
     const requestId = `console-e2e-${randomUUID()}`;
-    const answer = (unitPriceCents: number) => ({ id: randomUUID(), status: 'CONFIRMED', items: [{ quantity: 1, unitPriceCents }] });
+    const orderId = randomUUID();
+    const answer = (unitPriceCents: number) => ({ id: orderId, status: 'CONFIRMED', items: [{ quantity: 1, unitPriceCents }] });
     await shop.sql(
-      `INSERT INTO strangler.shadow_samples (context, route, instance, at, request_id, paths, concrete_paths, noisy_paths, monolith, service)
+      `INSERT INTO strangler.shadow_samples
+         (context, route, instance, at, request_id, paths, concrete_paths, noisy_paths, monolith, service)
        VALUES ('ordering', $1, 'console-e2e', now(), $2, $3, $4, '[]', $5, $6)`,
       [
         GET_ORDER,
