@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_POOL, type PoolSettings } from '../database/context-pool.js';
 import { defineConfig } from './config-slice.js';
 import { variables } from './variables.js';
 
@@ -17,10 +18,11 @@ export type TrustProxy = false | number | string[];
 export interface PlatformConfig {
   database: DatabaseConfig;
   /**
-   * `DATABASE_SHARED_POOL`: one pool of that many connections for every context instead of one pool
-   * each: a switch for tests that show what separate pools protect, never for production.
+   * `DATABASE_SHARED_POOL` (and `DATABASE_SHARED_POOL_STATEMENT_TIMEOUT_MS`): one pool of that many
+   * connections for every context instead of one pool each: a switch for tests that show what
+   * separate pools protect, never for production.
    */
-  sharedPoolSize: number | undefined;
+  sharedPool: PoolSettings | undefined;
   amqpUrl: string | undefined;
   /** Give up on opening the broker connection (TCP and handshake) after this long, and try again. */
   amqpConnectTimeoutMs: number;
@@ -44,6 +46,7 @@ export const platformConfig = defineConfig({
   variables: {
     DATABASE_URL: variables.url(['postgres', 'postgresql']),
     DATABASE_SHARED_POOL: variables.wholeNumber(2, 200, 'connections').optional(),
+    DATABASE_SHARED_POOL_STATEMENT_TIMEOUT_MS: variables.wholeNumber(100, 600_000, 'milliseconds').default(DEFAULT_POOL.statementTimeoutMs),
     AMQP_URL: variables.url(['amqp', 'amqps']),
     AMQP_CONNECT_TIMEOUT_MS: variables.wholeNumber(100, 60_000, 'milliseconds').default(5000),
     AMQP_CONFIRM_TIMEOUT_MS: variables.wholeNumber(100, 60_000, 'milliseconds').default(5000),
@@ -79,7 +82,10 @@ export const platformConfig = defineConfig({
     const dataDir = raw.DATA_DIR === IN_MEMORY ? IN_MEMORY : absolute(raw.DATA_DIR);
     return {
       database: raw.DATABASE_URL ? { kind: 'postgres', url: raw.DATABASE_URL } : { kind: 'pglite', dataDir },
-      sharedPoolSize: raw.DATABASE_SHARED_POOL,
+      sharedPool:
+        raw.DATABASE_SHARED_POOL === undefined
+          ? undefined
+          : { size: raw.DATABASE_SHARED_POOL, statementTimeoutMs: raw.DATABASE_SHARED_POOL_STATEMENT_TIMEOUT_MS },
       amqpUrl: raw.AMQP_URL,
       amqpConnectTimeoutMs: raw.AMQP_CONNECT_TIMEOUT_MS,
       amqpConfirmTimeoutMs: raw.AMQP_CONFIRM_TIMEOUT_MS,

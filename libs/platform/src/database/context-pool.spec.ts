@@ -117,7 +117,7 @@ describe('context pools on PostgreSQL', () => {
   });
 
   it('puts every context on one pool when shared, where a busy context makes the others wait', async () => {
-    const connector = new DatabaseConnector({ kind: 'postgres', url: database.url }, { sharedPoolSize: 2 });
+    const connector = new DatabaseConnector({ kind: 'postgres', url: database.url }, { sharedPool: { size: 2, statementTimeoutMs: 400 } });
     try {
       const busy = await connector.open(context('busy_shared', 5, 400));
       const calm = await connector.open(context('calm_shared', 5, 400));

@@ -87,8 +87,8 @@ export class StatementTimeoutLogger implements QueryLogger {
 
 /**
  * The `driver` TypeORM builds its pool with: pg itself, whose pools log and count a wait for a
- * connection that timed out. With `shared`, every DataSource built with it gets that one pool (the
- * first one's settings), ended when the last of them ends it.
+ * connection that timed out. With `shared`, every DataSource built with it gets that one pool, ended
+ * when the last of them ends it.
  */
 export function timedPgDriver(owner: string, waitTimeoutMs: number, shared?: SharedPool): typeof pg {
   const logger = new Logger(`Database:${owner}`);

@@ -21,8 +21,8 @@ export interface ContextDatabaseOptions {
 }
 
 export interface ConnectorOptions {
-  /** One pool of this many connections for every context on the process's database, instead of one pool each (tests only). */
-  sharedPoolSize?: number;
+  /** One pool for every context on the process's database, instead of one pool each (tests only). */
+  sharedPool?: PoolSettings;
 }
 
 /**
@@ -41,7 +41,7 @@ export class DatabaseConnector {
     private readonly config: DatabaseConfig,
     private readonly options: ConnectorOptions = {},
   ) {
-    this.sharedPool = options.sharedPoolSize === undefined ? undefined : new SharedPool();
+    this.sharedPool = options.sharedPool === undefined ? undefined : new SharedPool();
   }
 
   get kind(): DatabaseConfig['kind'] {
@@ -134,15 +134,16 @@ export class DatabaseConnector {
   private async connection(database: DatabaseConfig, schema: string, pool: PoolSettings): Promise<PostgresDataSourceOptions> {
     if (database.kind === 'postgres') {
       const shared = database === this.config ? this.sharedPool : undefined;
+      const { size, statementTimeoutMs } = shared ? this.options.sharedPool! : pool;
       return {
         type: 'postgres',
         url: database.url,
         applicationName: 'shop',
-        poolSize: shared ? this.options.sharedPoolSize : pool.size,
-        connectTimeoutMS: pool.statementTimeoutMs,
-        extra: { statement_timeout: pool.statementTimeoutMs },
-        driver: timedPgDriver(shared ? 'shared pool' : schema, pool.statementTimeoutMs, shared),
-        logger: new StatementTimeoutLogger(schema, pool.statementTimeoutMs),
+        poolSize: size,
+        connectTimeoutMS: statementTimeoutMs,
+        extra: { statement_timeout: statementTimeoutMs },
+        driver: timedPgDriver(shared ? 'shared pool' : schema, statementTimeoutMs, shared),
+        logger: new StatementTimeoutLogger(schema, statementTimeoutMs),
       };
     }
     if (database !== this.config) throw new Error('Only the process database may be embedded (PGlite); a context moves to PostgreSQL.');
