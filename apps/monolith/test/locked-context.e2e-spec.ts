@@ -30,7 +30,7 @@ describe('ordering locked for 8 s: a pool per context keeps its neighbours fast'
     return report;
   };
 
-  it('with a pool per context: identity and catalog p99 within 1.5x of unlocked, ordering fails fast with a 503 database-timeout, nothing applied twice', async () => {
+  it('with a pool per context: identity and catalog p99 within 1.5x of unlocked, ordering a quick 503, nothing applied twice', async () => {
     const report = await run('per-context');
 
     for (const context of ['identity', 'catalog'] as const) {
@@ -68,6 +68,7 @@ function figures(report: LockedContextReport): string {
       `(statement timeout ${report.statementTimeoutMs} ms), ordering locked ${report.lockMs / 1000} s`,
     row('identity'),
     row('catalog'),
-    `ordering during the lock: ${JSON.stringify(report.orderingDuringLock.answers)}, p99 ${report.orderingDuringLock.p99Ms.toFixed(0)} ms, max ${report.orderingDuringLock.maxMs.toFixed(0)} ms`,
+    `ordering during the lock: ${JSON.stringify(report.orderingDuringLock.answers)}, ` +
+      `p99 ${report.orderingDuringLock.p99Ms.toFixed(0)} ms, max ${report.orderingDuringLock.maxMs.toFixed(0)} ms`,
   ].join('\n  ');
 }

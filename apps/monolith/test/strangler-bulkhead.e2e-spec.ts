@@ -89,7 +89,7 @@ describe.each([
 
   it(
     bulkhead === 'on'
-      ? 'holds at most the bulkhead in flight, answers the rest at once (reads from the monolith, writes 503 not applied), resumes without a backlog'
+      ? 'holds at most the bulkhead in flight, answers the rest at once (reads fall back, writes 503), resumes without a backlog'
       : 'without a bulkhead, every caller has a call in flight (and, stalled, in the backlog the service resumes with)',
     async () => {
       const run = await underFault(shop, service, link, fault, bulkhead);

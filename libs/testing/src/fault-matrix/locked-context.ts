@@ -94,7 +94,8 @@ export async function runLockedContext(options: LockedContextOptions): Promise<L
         }
       : {};
   log(
-    `${options.pools} pools: starting the monolith (pools of ${settings.poolSize}, statements cancelled after ${settings.statementTimeoutMs} ms)`,
+    `${options.pools} pools: starting the monolith (pools of ${settings.poolSize}, ` +
+      `statements cancelled after ${settings.statementTimeoutMs} ms)`,
   );
   const shop = await ShopProcesses.start({ label: 'locked', orderServices: 0, monolithEnv: { ...pools, ...shared } });
   options.onStarted?.(shop);
