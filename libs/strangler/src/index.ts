@@ -10,3 +10,5 @@ export {
 } from './routing/strangleable-context.js';
 export { RouteTable, type Route } from './routing/route-table.js';
 export { inCanary } from './routing/canary.js';
+export { RemoteServices } from './remote/remote-services.js';
+export { SHED_COUNTER, type BulkheadState } from './remote/remote-service.js';
