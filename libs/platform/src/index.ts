@@ -43,3 +43,8 @@ export * from './messaging/hosted-contexts.js';
 export * from './messaging/amqp/amqp-connection.js';
 export * from './messaging/amqp/amqp-names.js';
 export * from './messaging/amqp/rpc.js';
+export * from './observability/tracing.js';
+export * from './observability/metrics.js';
+export * from './observability/observability.module.js';
+export * from './observability/observability.config.js';
+export { UNMATCHED_ROUTE } from './observability/http-telemetry.js';

@@ -14,8 +14,9 @@ import { problemMapperProvider, type ProblemMapper } from '../http/problem-catal
 import { CONSUMERS_WAIT_FOR_CONTROL, CONTEXT_LOCATOR, HostedContexts, type ContextLocator } from './hosted-contexts.js';
 import { HandlerNames, inboxSubscription } from './inbox-consumer.js';
 import { MESSAGE_TRANSPORT, type MessageTransport } from './message-transport.js';
-import { outboxInboxMigration } from './outbox-inbox.migration.js';
-import { OutboxRelay } from './outbox-relay.js';
+import { outboxInboxMigration, outboxTraceContextMigration } from './outbox-inbox.migration.js';
+import { Metrics } from '../observability/metrics.js';
+import { DEFAULT_RELAY_OPTIONS, OutboxRelay } from './outbox-relay.js';
 import { UnitOfWork } from './unit-of-work.js';
 
 /** A context's subscriptions to integration events. */
@@ -68,7 +69,7 @@ export interface BoundedContextOptions extends Omit<ContextDatabaseOptions, 'sch
 export class BoundedContextModule {
   static register({ name, entities, migrations, problems }: BoundedContextOptions): DynamicModule {
     const database = contextDatabaseToken(name);
-    const options = { schema: name, entities, migrations: [outboxInboxMigration(name), ...migrations] };
+    const options = { schema: name, entities, migrations: [outboxInboxMigration(name), outboxTraceContextMigration(name), ...migrations] };
     return {
       module: BoundedContextModule,
       providers: [
@@ -85,8 +86,14 @@ export class BoundedContextModule {
         { provide: dataSourceToken(name), inject: [database], useFactory: (context: ContextDatabase) => context.dataSource },
         {
           provide: OutboxRelay,
-          inject: [database, MESSAGE_TRANSPORT],
-          useFactory: (context: ContextDatabase, transport: MessageTransport) => new OutboxRelay(name, context, transport),
+          inject: [database, MESSAGE_TRANSPORT, Metrics],
+          useFactory: (context: ContextDatabase, transport: MessageTransport, metrics: Metrics) =>
+            new OutboxRelay(name, context, transport, DEFAULT_RELAY_OPTIONS, {
+              published: (batchSeconds, waitedSeconds) => {
+                metrics.relayPublishDuration.observe({ context: name }, batchSeconds);
+                for (const seconds of waitedSeconds) metrics.relayLag.observe({ context: name }, seconds);
+              },
+            }),
         },
         {
           provide: UnitOfWork,

@@ -1,6 +1,7 @@
-import { circuitBreaker, ConsecutiveBreaker, handleType, isBrokenCircuitError, type CircuitBreakerPolicy } from 'cockatiel';
+import { CircuitState, circuitBreaker, ConsecutiveBreaker, handleType, isBrokenCircuitError, type CircuitBreakerPolicy } from 'cockatiel';
 import { type ProblemDetails, RpcUnavailableError, type RpcClient, type RpcHeaders } from '@shop/platform';
 import type { RemoteMessage } from '../routing/strangleable-context.js';
+import type { RemoteOutcome } from '../strangler-metrics.js';
 
 /** What the service answers: the handler's value, or the problem it raised. */
 export type RemoteReply = { ok: true; value: unknown } | { ok: false; problem: ProblemDetails; headers?: Record<string, string> };
@@ -42,6 +43,8 @@ export class RemoteService {
     private readonly rpc: RpcClient,
     private readonly timeoutMs: number,
     readonly cooldownMs: number,
+    /** Hears how each call ended and how long it took (metrics). */
+    private readonly observe: (outcome: RemoteOutcome, seconds: number) => void = () => undefined,
   ) {
     this.breaker = circuitBreaker(handleType(RpcUnavailableError), {
       halfOpenAfter: cooldownMs,
@@ -50,12 +53,24 @@ export class RemoteService {
   }
 
   async call(message: RemoteMessage, headers: RpcHeaders): Promise<RemoteReply> {
+    const started = performance.now();
+    const took = () => (performance.now() - started) / 1000;
     try {
-      return await this.breaker.execute(() => this.rpc.call<RemoteReply>(this.context, { ...message, headers }, this.timeoutMs));
+      const reply = await this.breaker.execute(() => this.rpc.call<RemoteReply>(this.context, { ...message, headers }, this.timeoutMs));
+      this.observe(reply.ok ? 'ok' : 'problem', took());
+      return reply;
     } catch (error) {
-      if (error instanceof RpcUnavailableError || isBrokenCircuitError(error)) throw new ServiceUnavailableError(this.service, error);
+      if (error instanceof RpcUnavailableError || isBrokenCircuitError(error)) {
+        this.observe(isBrokenCircuitError(error) ? 'circuit-open' : 'unavailable', took());
+        throw new ServiceUnavailableError(this.service, error);
+      }
       throw error;
     }
+  }
+
+  get circuitState(): 'closed' | 'half-open' | 'open' {
+    const { state } = this.breaker;
+    return state === CircuitState.Closed ? 'closed' : state === CircuitState.HalfOpen ? 'half-open' : 'open';
   }
 
   /** Whether a live instance answers now (outside the circuit, short timeout). */
