@@ -82,7 +82,7 @@ const fromMemory = (exporter: InMemorySpanExporter): SeenSpan[] =>
   }));
 
 /** Places an order under a trace of our own (the caller's `traceparent`), retrying while ordering's read model lacks the product. */
-async function placeOrderInTrace(shop: ShopUnderTest, client: ShopClient, product: string): Promise<{ traceId: string; orderId: string }> {
+async function placeOrderInTrace(shop: ShopUnderTest, client: ShopClient, product: string): Promise<{ traceId: string; orderId: string; customer: string }> {
   const customer = shop.bearer();
   return eventually(
     async () => {
@@ -93,7 +93,7 @@ async function placeOrderInTrace(shop: ShopUnderTest, client: ShopClient, produc
         .set('Authorization', customer)
         .set('traceparent', `00-${traceId}-${randomBytes(8).toString('hex')}-01`)
         .send({ items: [{ productId: product, quantity: 1 }] });
-      return response.status === 201 ? { traceId, orderId: response.body.id as string } : undefined;
+      return response.status === 201 ? { traceId, orderId: response.body.id as string, customer } : undefined;
     },
     5000,
     'an order placed',
@@ -133,11 +133,11 @@ describe('one trace per request, across the broker', () => {
       const trace = await eventually(
         () => {
           const spans = [...fromMemory(memory), ...receiver.spans].filter((span) => span.traceId === traceId);
-          const paymentTaken = consumedBy(spans, 'payments').some((name) => name.startsWith('ordering.TakePayment'));
-          const confirmedSeen = spans.some((span) => span.kind === CONSUMER && span.name.startsWith('ordering.OrderConfirmed'));
-          return paymentTaken && confirmedSeen ? spans : undefined;
+          const paymentTaken = consumedBy(spans, 'payments').some((name) => name.startsWith('payments.TakePayment'));
+          const stockAnswered = consumedBy(spans, 'ordering').some((name) => name.startsWith('catalog.StockReserved'));
+          return paymentTaken && stockAnswered ? spans : undefined;
         },
-        15_000,
+        20_000,
         `the whole saga of ${orderId} in trace ${traceId}`,
         100,
       );
@@ -160,20 +160,20 @@ describe('one trace per request, across the broker', () => {
           .length,
       ).toBeGreaterThan(0);
       expect(consumedBy(trace, 'catalog')).toContainEqual(expect.stringMatching(/^ordering\.OrderPlaced/));
-      expect(consumedBy(trace, 'payments')).toContainEqual(expect.stringMatching(/^ordering\.TakePayment/));
+      expect(consumedBy(trace, 'payments')).toContainEqual(expect.stringMatching(/^payments\.TakePayment/));
       // The saga's own steps, wherever ordering's consumer ran: catalog's answer came back to it.
       expect(consumedBy(trace, 'ordering')).toContainEqual(expect.stringMatching(/^catalog\.StockReserved/));
-    });
+    }, 60_000);
 
     it('marks the service half of a shadow read as shadow, in the request trace', async () => {
       await shop.route('shadow');
       const client = new ShopClient(shop.http, shop.admin);
       const product = await client.createProduct({ priceCents: 500, stock: 5 });
-      const { traceId, orderId } = await placeOrderInTrace(shop, client, product);
+      const { traceId, orderId, customer } = await placeOrderInTrace(shop, client, product);
       await shop
         .http()
         .get(`/api/v1/orders/${orderId}`)
-        .set('Authorization', shop.bearer())
+        .set('Authorization', customer)
         .set('traceparent', `00-${traceId}-${randomBytes(8).toString('hex')}-01`);
 
       const shadow = await eventually(
@@ -182,7 +182,7 @@ describe('one trace per request, across the broker', () => {
         'a shadow span',
       );
       expect(shadow.name).toBe('shadow read');
-    });
+    }, 30_000);
   });
 
   describe('in monolith mode, events in-process', () => {
@@ -212,7 +212,7 @@ describe('one trace per request, across the broker', () => {
       expect(trace).toContainEqual(expect.objectContaining({ kind: SERVER, name: 'POST /api/v1/orders' }));
       expect(trace.some((span) => span.name.startsWith('pg.query'))).toBe(true);
       expect(consumedBy(trace, 'catalog')).toContainEqual(expect.stringMatching(/^ordering\.OrderPlaced/));
-      expect(consumedBy(trace, 'payments')).toContainEqual(expect.stringMatching(/^ordering\.TakePayment/));
-    });
+      expect(consumedBy(trace, 'payments')).toContainEqual(expect.stringMatching(/^payments\.TakePayment/));
+    }, 30_000);
   });
 });
