@@ -160,6 +160,6 @@ describe('GET /metrics', () => {
       const counted = samples(text).filter((s) => s.name === 'shop_http_requests_total');
       expect(counted.reduce((sum, s) => sum + s.value, 0)).toBeGreaterThanOrEqual(10_050);
       expect(value(text, 'shop_http_requests_total', { route: 'unmatched', method: 'GET', status_class: '4xx' })).toBe(2010);
-    }, 180_000);
+    }, 300_000);
   });
 });
