@@ -82,7 +82,13 @@ const fromMemory = (exporter: InMemorySpanExporter): SeenSpan[] =>
   }));
 
 /** Places an order under a trace of our own (the caller's `traceparent`), retrying while ordering's read model lacks the product. */
-async function placeOrderInTrace(shop: ShopUnderTest, client: ShopClient, product: string): Promise<{ traceId: string; orderId: string; customer: string }> {
+interface Placed {
+  traceId: string;
+  orderId: string;
+  customer: string;
+}
+
+async function placeOrderInTrace(shop: ShopUnderTest, product: string): Promise<Placed> {
   const customer = shop.bearer();
   return eventually(
     async () => {
@@ -125,10 +131,10 @@ describe('one trace per request, across the broker', () => {
       await receiver.stop();
     });
 
-    it('follows POST /api/v1/orders from the monolith through request-reply, order-service and its SQL, to catalog and payments', async () => {
+    it('follows POST /api/v1/orders through request-reply, order-service and its SQL, to catalog and payments', async () => {
       const client = new ShopClient(shop.http, shop.admin);
       const product = await client.createProduct({ priceCents: 500, stock: 5 });
-      const { traceId, orderId } = await placeOrderInTrace(shop, client, product);
+      const { traceId, orderId } = await placeOrderInTrace(shop, product);
 
       const trace = await eventually(
         () => {
@@ -169,7 +175,7 @@ describe('one trace per request, across the broker', () => {
       await shop.route('shadow');
       const client = new ShopClient(shop.http, shop.admin);
       const product = await client.createProduct({ priceCents: 500, stock: 5 });
-      const { traceId, orderId, customer } = await placeOrderInTrace(shop, client, product);
+      const { traceId, orderId, customer } = await placeOrderInTrace(shop, product);
       await shop
         .http()
         .get(`/api/v1/orders/${orderId}`)
@@ -196,7 +202,7 @@ describe('one trace per request, across the broker', () => {
     it('puts the HTTP request, its SQL and catalog and payments handling the saga in one trace', async () => {
       const client = new ShopClient(shop.http, shop.bearer(['admin']));
       const product = await client.createProduct({ priceCents: 700, stock: 5 });
-      const { traceId } = await placeOrderInTrace(shop, client, product);
+      const { traceId } = await placeOrderInTrace(shop, product);
 
       const trace = await eventually(
         () => {

@@ -23,7 +23,8 @@ export const HTTP_APP_OPTIONS: NestApplicationOptions = { bodyParser: false, buf
 
 /**
  * The HTTP conventions of shared/spec/http-api.md, applied identically by every app and by the
- * e2e tests: /api/v1 prefix with URI versioning, request ids, a server span and RED metrics per request, JSON bodies up to 64 KiB and 32 levels,
+ * e2e tests: /api/v1 prefix with URI versioning, request ids, a server span and RED metrics per request,
+ * JSON bodies up to 64 KiB and 32 levels,
  * strict validation, problem+json for every error and every unknown path, OpenAPI at /docs unless
  * switched off, the client's address taken from X-Forwarded-For only when TRUST_PROXY's proxies sent
  * it. Create the app with a ProblemJsonExpressAdapter and HTTP_APP_OPTIONS.

@@ -156,7 +156,8 @@ export class OutboxRelay {
                 ORDER BY position LIMIT $1
                 FOR UPDATE SKIP LOCKED) due
         WHERE o.position = due.position
-        RETURNING o.position, o.id, o.type, o.version, o.payload, o.correlation_id, o.causation_id, o.occurred_at, o.attempts, o.trace_context)
+        RETURNING o.position, o.id, o.type, o.version, o.payload, o.correlation_id, o.causation_id, o.occurred_at, o.attempts,
+                  o.trace_context)
        SELECT * FROM claimed ORDER BY position`,
       [this.options.batchSize, this.options.claimLeaseMs],
     );

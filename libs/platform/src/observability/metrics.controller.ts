@@ -11,7 +11,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Role } from '@shop/contracts';
-import { Public } from '../auth/decorators.js';
+import { AuthenticatesItself } from '../auth/decorators.js';
 import { TokenService } from '../auth/token.service.js';
 import { ProblemException, problemType } from '../http/problem-details.js';
 import { Metrics } from './metrics.js';
@@ -23,7 +23,7 @@ import { observabilityConfig, type ObservabilityConfig } from './observability.c
  */
 @ApiTags('admin')
 @ApiBearerAuth()
-@Public()
+@AuthenticatesItself()
 @Controller({ path: 'metrics', version: VERSION_NEUTRAL })
 export class MetricsController {
   private readonly scrapeToken: Buffer | undefined;

@@ -34,7 +34,9 @@ export class Metrics {
 
   readonly deliveries = this.counter({
     name: 'shop_consumer_deliveries_total',
-    help: 'Deliveries of integration events to a consuming context, by how they ended: handled, duplicate (skipped by the inbox), failed (to be retried), dead-lettered',
+    help:
+      'Deliveries of integration events to a consuming context, by how they ended: ' +
+      'handled, duplicate (skipped by the inbox), failed (to be retried), dead-lettered',
     labelNames: ['context', 'type', 'outcome'],
   });
   readonly handlingDuration = this.histogram({

@@ -67,7 +67,7 @@ export async function stopTracing(): Promise<void> {
 
 /** Spans for every SQL statement run inside a traced operation (never with its values), on the pg this process loaded. */
 function instrumentPg(): void {
-  const instrumentation = new PgInstrumentation({ enabled: false, requireParentSpan: true });
+  const instrumentation = new PgInstrumentation({ enabled: false, requireParentSpan: true, ignoreConnectSpans: true });
   for (const definition of instrumentation.getModuleDefinitions()) {
     if (definition.name === 'pg') definition.patch?.(pg, undefined);
   }
