@@ -1,12 +1,10 @@
 import type { Counter, Histogram } from 'prom-client';
 import type { Metrics } from '@shop/platform';
+import type { RemoteOutcome } from './remote/remote-service.js';
 import type { RemoteServices } from './remote/remote-services.js';
 import type { RouteTable } from './routing/route-table.js';
 import { STRANGLER_MODES } from './routing/strangleable-context.js';
 import type { ShadowComparer } from './shadow/shadow-comparer.js';
-
-/** How a call to an extracted service ended: answered (a value or a problem), or not (timeout, disconnected, circuit open). */
-export type RemoteOutcome = 'ok' | 'problem' | 'unavailable' | 'circuit-open';
 
 /** Circuit states as numbers, for a gauge: 0 closed, 1 half-open, 2 open (worse is higher). */
 export const CIRCUIT_STATES = { closed: 0, 'half-open': 1, open: 2 } as const;

@@ -260,7 +260,7 @@ export class StranglerModule {
             const remotes = new RemoteServices(contexts, rpc, {
               timeoutMs: config.timeoutMs,
               cooldownMs: config.breakerCooldownMs,
-              metrics: stranglerMetrics,
+              observe: (service, outcome, seconds) => stranglerMetrics.remoteCall(service, outcome, seconds),
             });
             stranglerMetrics.register(metrics, { remotes, shadow, routes });
             return remotes;

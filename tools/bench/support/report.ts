@@ -132,6 +132,8 @@ function verdicts(results: Results): Verdict[] {
   }
   ratio('list.app', 'list.app', 'list.floor', 'floor', 0.5, `7. req/s at ${c}`);
   ratio('get.traced', 'get.traced', 'get.untraced', 'tracing off', 0.9, `10. req/s at ${c}`);
+  const tracingCpu = perRound(results, 'get.traced', 'get.untraced', (x, y) => x.cpuMsPerCall!.monolith! / y.cpuMsPerCall!.monolith!);
+  if (tracingCpu !== undefined) out.push({ row: 'get.traced', figure: `monolith CPU per call ${tracingCpu.toFixed(2)}x tracing off` });
   ratio('get.service', 'get.service', 'get.facade', 'monolith mode', 0.6, `2. req/s at ${c}`);
   const p50Gap = perRound(results, 'get.service', 'get.facade', (x, y) => x.c1.p50Ms - y.c1.p50Ms);
   if (p50Gap !== undefined)

@@ -14,7 +14,7 @@ import { problemMapperProvider, type ProblemMapper } from '../http/problem-catal
 import { CONSUMERS_WAIT_FOR_CONTROL, CONTEXT_LOCATOR, HostedContexts, type ContextLocator } from './hosted-contexts.js';
 import { HandlerNames, inboxSubscription } from './inbox-consumer.js';
 import { MESSAGE_TRANSPORT, type MessageTransport } from './message-transport.js';
-import { outboxInboxMigration, outboxTraceContextMigration } from './outbox-inbox.migration.js';
+import { outboxMigrations } from './outbox-inbox.migration.js';
 import { Metrics } from '../observability/metrics.js';
 import { DEFAULT_RELAY_OPTIONS, OutboxRelay } from './outbox-relay.js';
 import { UnitOfWork } from './unit-of-work.js';
@@ -69,7 +69,7 @@ export interface BoundedContextOptions extends Omit<ContextDatabaseOptions, 'sch
 export class BoundedContextModule {
   static register({ name, entities, migrations, problems }: BoundedContextOptions): DynamicModule {
     const database = contextDatabaseToken(name);
-    const options = { schema: name, entities, migrations: [outboxInboxMigration(name), outboxTraceContextMigration(name), ...migrations] };
+    const options = { schema: name, entities, migrations: [...outboxMigrations(name), ...migrations] };
     return {
       module: BoundedContextModule,
       providers: [

@@ -59,6 +59,11 @@ export function outboxTraceContextMigration(schema: string): new () => Migration
   };
 }
 
+/** Every migration of a context's outbox and inbox, in order: what a context's schema needs for them today. */
+export function outboxMigrations(schema: string): Array<new () => MigrationInterface> {
+  return [outboxInboxMigration(schema), outboxTraceContextMigration(schema)];
+}
+
 /**
  * Renames inbox handler keys, so messages handled under a handler's former name stay handled under
  * its new one (a redelivery after the rename is still recognised). `renames` maps old to new.

@@ -171,8 +171,9 @@ export class OutboxRelay {
     const outcomes = await this.transport.publish(rows.map((row, i) => toEnvelope(row, spans[i])));
     const handedOver = Date.now();
     spans.forEach((span, i) => {
-      if (outcomes[i]) failed(span!, outcomes[i]);
-      span?.end();
+      if (!span) return;
+      if (outcomes[i]) failed(span, outcomes[i]);
+      span.end();
     });
     const published = rows.filter((_, i) => outcomes[i] === null).map((row) => row.id);
     this.observer?.published(

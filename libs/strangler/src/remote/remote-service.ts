@@ -1,10 +1,12 @@
 import { CircuitState, circuitBreaker, ConsecutiveBreaker, handleType, isBrokenCircuitError, type CircuitBreakerPolicy } from 'cockatiel';
 import { type ProblemDetails, RpcUnavailableError, type RpcClient, type RpcHeaders } from '@shop/platform';
 import type { RemoteMessage } from '../routing/strangleable-context.js';
-import type { RemoteOutcome } from '../strangler-metrics.js';
 
 /** What the service answers: the handler's value, or the problem it raised. */
 export type RemoteReply = { ok: true; value: unknown } | { ok: false; problem: ProblemDetails; headers?: Record<string, string> };
+
+/** How a call to an extracted service ended: answered (a value or a problem), or not (timeout, disconnected, circuit open). */
+export type RemoteOutcome = 'ok' | 'problem' | 'unavailable' | 'circuit-open';
 
 export const PING_ROUTE = '__ping';
 const PING_TIMEOUT_MS = 1000;

@@ -1,7 +1,6 @@
 import { type RpcClient } from '@shop/platform';
 import type { StrangleableContexts } from '../routing/strangleable-context.js';
-import type { StranglerMetrics } from '../strangler-metrics.js';
-import { RemoteService } from './remote-service.js';
+import { RemoteService, type RemoteOutcome } from './remote-service.js';
 
 /** One RemoteService (with its own circuit) per strangleable context, when there is a broker. */
 export class RemoteServices {
@@ -10,7 +9,12 @@ export class RemoteServices {
   constructor(
     private readonly contexts: StrangleableContexts,
     private readonly rpc: RpcClient | undefined,
-    private readonly options: { timeoutMs: number; cooldownMs: number; metrics?: StranglerMetrics },
+    private readonly options: {
+      timeoutMs: number;
+      cooldownMs: number;
+      /** Hears how each call to a service ended (metrics). */
+      observe?: (service: string, outcome: RemoteOutcome, seconds: number) => void;
+    },
   ) {}
 
   /** The services called so far. */
@@ -24,9 +28,9 @@ export class RemoteServices {
     let remote = this.services.get(context);
     if (!remote) {
       const { service } = descriptor;
-      const { timeoutMs, cooldownMs, metrics } = this.options;
+      const { timeoutMs, cooldownMs, observe } = this.options;
       remote = new RemoteService(context, service, this.rpc, timeoutMs, cooldownMs, (outcome, seconds) =>
-        metrics?.remoteCall(service, outcome, seconds),
+        observe?.(service, outcome, seconds),
       );
       this.services.set(context, remote);
     }
