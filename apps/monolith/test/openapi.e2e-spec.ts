@@ -28,6 +28,7 @@ const ADDED_ROUTES: Array<[method: string, path: string, access: 'public' | 'bea
   ['get', '/api/v2/orders/{id}', 'bearer'],
   ['post', '/api/v2/orders/{id}/cancel', 'bearer'],
   ['get', '/api/v1/admin/api-usage', 'bearer'],
+  ['get', '/metrics', 'bearer'],
 ];
 
 const V1_ORDERS = CONTRACT_ROUTES.filter(([, path]) => path.startsWith('/api/v1/orders'));

@@ -46,3 +46,8 @@ export * from './messaging/amqp/rpc.js';
 export * from './database/context-pool.js';
 export * from './observability/counters.js';
 export * from './observability/timeouts.js';
+export * from './observability/tracing.js';
+export * from './observability/metrics.js';
+export * from './observability/observability.module.js';
+export * from './observability/observability.config.js';
+export { UNMATCHED_ROUTE } from './observability/http-telemetry.js';

@@ -24,8 +24,10 @@ import {
   dataSourceToken,
   HostedContexts,
   INSTANCE_ID,
+  Metrics,
   platformConfig,
   ProblemCatalog,
+  RequestContext,
   RpcClient,
   RpcServer,
   TokenService,
@@ -51,6 +53,7 @@ import { ContextGateway, MONOLITH, SERVED_BY_HEADER } from './routing/context-ga
 import { RouteTable } from './routing/route-table.js';
 import { StrangleableContexts, type StrangleableContext } from './routing/strangleable-context.js';
 import { ShadowComparer } from './shadow/shadow-comparer.js';
+import { StranglerMetrics } from './strangler-metrics.js';
 import { bootModeConfig, ownDatabaseConfig, stranglerConfig, type StranglerConfig } from './strangler.config.js';
 
 /** The strangler's own schema, like a context's: routes, their audit trail, instances, handoffs. */
@@ -69,8 +72,9 @@ export function servedByDefault(descriptor: StrangleableContext): Type<NestMiddl
     constructor(@Inject(RouteTable) private readonly routes: RouteTable) {}
 
     use(_request: Request, response: Response, next: NextFunction): void {
-      const retired = this.routes.get(descriptor.context)?.mode === 'retired';
-      response.setHeader(SERVED_BY_HEADER, retired ? descriptor.service : MONOLITH);
+      const mode = this.routes.get(descriptor.context)?.mode;
+      response.setHeader(SERVED_BY_HEADER, mode === 'retired' ? descriptor.service : MONOLITH);
+      RequestContext.label({ mode: mode ?? 'monolith' });
       next();
     }
   }
@@ -240,16 +244,29 @@ export class StranglerModule {
             return client;
           },
         },
+        { provide: StranglerMetrics, inject: [Metrics], useFactory: (metrics: Metrics) => new StranglerMetrics(metrics) },
         {
           provide: RemoteServices,
-          inject: [StrangleableContexts, RPC_CLIENT, stranglerConfig.token],
-          useFactory: (contexts: StrangleableContexts, rpc: RpcClient | undefined, config: StranglerConfig) =>
-            new RemoteServices(contexts, rpc, {
+          inject: [StrangleableContexts, RPC_CLIENT, stranglerConfig.token, StranglerMetrics, Metrics, ShadowComparer, RouteTable],
+          useFactory: (
+            contexts: StrangleableContexts,
+            rpc: RpcClient | undefined,
+            config: StranglerConfig,
+            stranglerMetrics: StranglerMetrics,
+            metrics: Metrics,
+            shadow: ShadowComparer,
+            routes: RouteTable,
+          ) => {
+            const remotes = new RemoteServices(contexts, rpc, {
               timeoutMs: config.timeoutMs,
               cooldownMs: config.breakerCooldownMs,
               maxInFlight: config.maxInFlight,
               maxQueued: config.maxQueued,
-            }),
+              observe: (service, outcome, seconds) => stranglerMetrics.remoteCall(service, outcome, seconds),
+            });
+            stranglerMetrics.register(metrics, { remotes, shadow, routes });
+            return remotes;
+          },
         },
         {
           provide: MigrationControl,
@@ -266,7 +283,7 @@ export class StranglerModule {
         },
         { provide: SchemaJanitor, inject: [STRANGLER_DATA_SOURCE], useFactory: (dataSource: DataSource) => new SchemaJanitor(dataSource) },
       ],
-      exports: [StrangleableContexts, ShadowComparer, RemoteServices, RouteTable, HandoffStore, StranglerAgent],
+      exports: [StrangleableContexts, ShadowComparer, RemoteServices, RouteTable, HandoffStore, StranglerAgent, StranglerMetrics],
     };
   }
 
@@ -367,7 +384,16 @@ export class StranglerModule {
       providers: [
         {
           provide: ContextGateway,
-          inject: [StrangleableContexts, CommandBus, QueryBus, RouteTable, RemoteServices, ShadowComparer, HostedContexts],
+          inject: [
+            StrangleableContexts,
+            CommandBus,
+            QueryBus,
+            RouteTable,
+            RemoteServices,
+            ShadowComparer,
+            HostedContexts,
+            { token: StranglerMetrics, optional: true },
+          ],
           useFactory: (
             contexts: StrangleableContexts,
             commands: CommandBus,
@@ -376,9 +402,11 @@ export class StranglerModule {
             remotes: RemoteServices,
             shadow: ShadowComparer,
             hosted: HostedContexts,
+            metrics: StranglerMetrics | undefined,
           ) => {
             contexts.register(descriptor);
-            return new ContextGateway(descriptor, contexts, commands, queries, routes, remotes.for(descriptor.context), shadow, hosted);
+            const remote = remotes.for(descriptor.context);
+            return new ContextGateway(descriptor, contexts, commands, queries, routes, remote, shadow, hosted, metrics);
           },
         },
       ],

@@ -83,6 +83,8 @@ const LOAD_ROWS: Array<[key: string, path: string, label: string]> = [
   ['place.monolith', '4', 'place an order until settled, monolith mode'],
   ['place.service', '4', 'place an order until settled, service mode'],
   ['place.inprocess', '4', 'place an order until settled, monolith, events in-process (no broker)'],
+  ['get.traced', '10', 'GET /orders/:id, monolith, tracing on (every request sampled, no exporter endpoint)'],
+  ['get.untraced', '10', 'GET /orders/:id, monolith, tracing off (OTEL_SDK_DISABLED=true)'],
 ];
 
 interface Verdict {
@@ -131,6 +133,9 @@ function verdicts(results: Results): Verdict[] {
     if (value !== undefined) out.push({ row, figure: `${value.toFixed(2)}x floor` });
   }
   ratio('list.app', 'list.app', 'list.floor', 'floor', 0.5, `7. req/s at ${c}`);
+  ratio('get.traced', 'get.traced', 'get.untraced', 'tracing off', 0.9, `10. req/s at ${c}`);
+  const tracingCpu = perRound(results, 'get.traced', 'get.untraced', (x, y) => x.cpuMsPerCall!.monolith! / y.cpuMsPerCall!.monolith!);
+  if (tracingCpu !== undefined) out.push({ row: 'get.traced', figure: `monolith CPU per call ${tracingCpu.toFixed(2)}x tracing off` });
   ratio('get.service', 'get.service', 'get.facade', 'monolith mode', 0.6, `2. req/s at ${c}`);
   const p50Gap = perRound(results, 'get.service', 'get.facade', (x, y) => x.c1.p50Ms - y.c1.p50Ms);
   if (p50Gap !== undefined)
@@ -210,7 +215,7 @@ export function render(results: Results): { table: string; targets: string } {
     const judged = mine.filter((v) => v.target !== undefined);
     return [
       mine.map((v) => v.figure).join('; '),
-      judged.map((v) => v.target!.replace(/^\d\. /, '')).join('; '),
+      judged.map((v) => v.target!.replace(/^\d+\. /, '')).join('; '),
       judged.map((v) => (v.met ? 'met' : '**missed**')).join('; '),
     ];
   };

@@ -16,6 +16,9 @@ import type { RemoteMessage } from '../routing/strangleable-context.js';
 /** What the service answers: the handler's value, or the problem it raised. */
 export type RemoteReply = { ok: true; value: unknown } | { ok: false; problem: ProblemDetails; headers?: Record<string, string> };
 
+/** How a call to an extracted service ended: answered (a value or a problem), or not (timeout, disconnected, circuit open, bulkhead full). */
+export type RemoteOutcome = 'ok' | 'problem' | 'unavailable' | 'circuit-open' | 'shed';
+
 export const PING_ROUTE = '__ping';
 const PING_TIMEOUT_MS = 1000;
 /** This many unavailable answers in a row open the circuit. */
@@ -60,6 +63,8 @@ export interface RemoteServiceOptions {
   maxInFlight: number;
   /** Calls waiting for a slot; any more are refused at once. */
   maxQueued: number;
+  /** Hears how each call ended and how long it took (metrics). */
+  observe?: (outcome: RemoteOutcome, seconds: number) => void;
 }
 
 /** The call was not sent: the service's bulkhead was full, or its turn came too late to be worth sending. */
@@ -131,20 +136,27 @@ export class RemoteService {
 
   async call(message: RemoteMessage, headers: RpcHeaders): Promise<RemoteReply> {
     const arrived = Date.now();
+    const took = () => (Date.now() - arrived) / 1000;
     try {
-      return await this.bulkhead.execute(() => {
+      const reply = await this.bulkhead.execute(() => {
         this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
         const left = this.options.timeoutMs - (Date.now() - arrived);
         if (left < LEAST_TIME_TO_SEND_MS) throw new BulkheadFullError(this.service, 'waited-too-long');
         return this.breaker.execute(() => this.rpc.call<RemoteReply>(this.context, { ...message, headers }, left));
       });
+      this.options.observe?.(reply.ok ? 'ok' : 'problem', took());
+      return reply;
     } catch (error) {
       const shed = isBulkheadRejectedError(error) ? new BulkheadFullError(this.service, 'full') : error;
       if (shed instanceof BulkheadFullError) {
+        this.options.observe?.('shed', took());
         this.noteShed(shed.reason);
         throw new ServiceUnavailableError(this.service, shed);
       }
-      if (error instanceof RpcUnavailableError || isBrokenCircuitError(error)) throw new ServiceUnavailableError(this.service, error);
+      if (error instanceof RpcUnavailableError || isBrokenCircuitError(error)) {
+        this.options.observe?.(isBrokenCircuitError(error) ? 'circuit-open' : 'unavailable', took());
+        throw new ServiceUnavailableError(this.service, error);
+      }
       throw error;
     }
   }

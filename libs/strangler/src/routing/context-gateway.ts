@@ -1,7 +1,8 @@
 import type { Command, CommandBus, Query, QueryBus } from '@nestjs/cqrs';
-import { ProblemException, RequestContext, type HostedContexts } from '@shop/platform';
+import { inSpan, ProblemException, RequestContext, type HostedContexts } from '@shop/platform';
 import { ServiceUnavailableError, type RemoteService } from '../remote/remote-service.js';
 import type { ShadowComparer } from '../shadow/shadow-comparer.js';
+import type { StranglerMetrics } from '../strangler-metrics.js';
 import { inCanary } from './canary.js';
 import type { RouteTable } from './route-table.js';
 import type { RoutedMessage, StrangleableContext, StrangleableContexts } from './strangleable-context.js';
@@ -36,6 +37,7 @@ export class ContextGateway {
     private readonly remote: RemoteService | undefined,
     private readonly shadow: ShadowComparer,
     private readonly hosted: HostedContexts,
+    private readonly metrics?: StranglerMetrics,
   ) {}
 
   command<R>(message: Command<R> & RoutedMessage): Promise<R> {
@@ -88,7 +90,10 @@ export class ContextGateway {
     } catch (error) {
       if (!(error instanceof ServiceUnavailableError)) throw error;
       if (kind === 'query') {
-        if (fallback) return this.inProcess(message, kind);
+        if (fallback) {
+          this.metrics?.fellBack(this.descriptor.context);
+          return this.inProcess(message, kind);
+        }
         throw readUnavailable(remote.service, remote.cooldownMs);
       }
       throw error.deadline === undefined ? writeNotSent(remote.service, remote.cooldownMs) : writeTimedOut(remote, error.deadline);
@@ -106,10 +111,12 @@ export class ContextGateway {
       route: this.contexts.nameOf(message),
       ignore: this.descriptor.shadowIgnores ?? [],
       primary,
-      shadow: async () => {
-        const reply = await remote.call(this.contexts.toRemote(message), headers);
-        return reply.ok ? reply.value : { problem: reply.problem.status };
-      },
+      // In the request's trace, as a span marked shadow (its request-reply span beneath it).
+      shadow: () =>
+        inSpan('shadow read', { attributes: { 'shop.strangler.shadow': true, 'shop.context': this.descriptor.context } }, async () => {
+          const reply = await remote.call(this.contexts.toRemote(message), headers);
+          return reply.ok ? reply.value : { problem: reply.problem.status };
+        }),
       reread: () => this.queries.execute(message),
     });
   }
