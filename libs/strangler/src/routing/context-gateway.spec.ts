@@ -423,7 +423,7 @@ describe('ContextGateway', () => {
     it('counts a read that fell back to the monolith as a service error, once', async () => {
       const remote = new FakeRemote();
       remote.answer = async () => {
-        throw new ServiceUnavailableError('probe-service', new RpcUnavailableError('timeout', 'no answer'));
+        throw new ServiceUnavailableError('probe-service', new RpcUnavailableError('no answer', 'timeout'));
       };
       const { gateway, outcomes } = setUp('service', { remote });
 
