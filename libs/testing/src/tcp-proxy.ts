@@ -9,6 +9,7 @@ export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private open = true;
+  private delayMs = 0;
 
   private constructor(
     private readonly targetHost: string,
@@ -41,11 +42,32 @@ export class TcpProxy {
 
   restore(): void {
     this.open = true;
+    this.delayMs = 0;
+  }
+
+  /**
+   * Holds what the server sends back by `ms` (0: no more), in order, on every connection: to the app
+   * behind it, every request the server delivers (a broker's, say) arrives that much later.
+   */
+  delay(ms: number): void {
+    this.delayMs = ms;
   }
 
   async stop(): Promise<void> {
     this.cut();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  /** Forwards `from` to `to`, each chunk no sooner than the delay asked for when it arrived, never out of order. */
+  private relayDelayed(from: Socket, to: Socket): void {
+    let queue = Promise.resolve();
+    from.on('data', (chunk: Buffer) => {
+      const due = Date.now() + this.delayMs;
+      queue = queue.then(async () => {
+        if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+        if (!to.destroyed) to.write(chunk);
+      });
+    });
   }
 
   private listen(): Promise<void> {
@@ -61,7 +83,8 @@ export class TcpProxy {
         socket.on('close', () => this.sockets.delete(socket));
         socket.on('error', () => socket.destroy());
       }
-      client.pipe(upstream).pipe(client);
+      client.pipe(upstream);
+      this.relayDelayed(upstream, client);
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
