@@ -255,7 +255,7 @@ export class StranglerEvidenceController {
     @Body() body: PlanRequestDto,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<PlanView> {
-    const steps = body.steps?.map(toStep) ?? (await this.promotion.view(context)).plan?.steps ?? DEFAULT_PLAN.steps;
+    const steps = body.steps?.map(toStep) ?? DEFAULT_PLAN.steps;
     steps.forEach((step, i) => {
       if ((step.mode === 'canary') !== (step.percent !== undefined)) {
         throw validationProblem([{ field: `steps.${i}.percent`, message: 'percent is required for canary steps and only for them' }]);
