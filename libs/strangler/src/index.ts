@@ -10,3 +10,4 @@ export {
 } from './routing/strangleable-context.js';
 export { RouteTable, type Route } from './routing/route-table.js';
 export { inCanary } from './routing/canary.js';
+export { ApiStranglerRoute, ROUTE_OVERRIDE_HEADER } from './routing/tester-override.js';

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger } from '@nestjs/common';
+import { ApiHeader } from '@nestjs/swagger';
 import { Role } from '@shop/contracts';
 import { RequestContext, validationProblem, type AuthenticatedUser } from '@shop/platform';
 
@@ -33,3 +34,12 @@ export function overrideFor(caller: AuthenticatedUser, context: string): Overrid
   logger.log({ context, side, caller: caller.id, requestId: RequestContext.requestId() }, 'side chosen by the caller for this request');
   return side as OverrideSide;
 }
+
+/** Documents X-Strangler-Route on a strangled context's operations. */
+export const ApiStranglerRoute = (): ClassDecorator & MethodDecorator =>
+  ApiHeader({
+    name: ROUTE_OVERRIDE_HEADER,
+    required: false,
+    enum: [...SIDES],
+    description: 'admin or tester only (ignored for anyone else): serve this one request from that side; logged, not counted by the gates',
+  });
