@@ -39,6 +39,7 @@ const ADDED_ROUTES: Array<[method: string, path: string, access: 'public' | 'bea
   ['post', '/api/v1/admin/strangler/plans/{context}/abort', 'bearer'],
   ['post', '/api/v1/admin/strangler/plans/{context}/promote', 'bearer'],
   ['get', '/api/v1/admin/strangler/decider', 'bearer'],
+  ['put', '/api/v1/admin/users/{id}/roles', 'bearer'],
 ];
 
 const V1_ORDERS = CONTRACT_ROUTES.filter(([, path]) => path.startsWith('/api/v1/orders'));

@@ -58,7 +58,7 @@ export interface DrillResult {
  * the monolith; then takes the fault away and returns the audit's reason.
  */
 export async function rollbackDrill(shop: ShopProcesses, fault: Fault, options: DrillOptions): Promise<DrillResult> {
-  const { admin, context = 'ordering', percent = 50, greenWithinMs = 30_000, rollbackWithinMs = 30_000 } = options;
+  const { admin, context = 'ordering', percent = 50, greenWithinMs = 60_000, rollbackWithinMs = 30_000 } = options;
   const baseUrls = options.baseUrls ?? shop.baseUrls;
   const api = async (baseUrl: string, method: string, path: string, body?: unknown) => {
     const response = await fetch(`${baseUrl}/api/v1/admin/strangler${path}`, {
@@ -70,21 +70,25 @@ export async function rollbackDrill(shop: ShopProcesses, fault: Fault, options: 
   };
   if ((await api(baseUrls[0]!, 'PUT', `/gates/${context}`, options.gate)).status !== 200)
     throw new Error(`the ${context} gate was refused`);
-  // Straight after a fault the service may still be recovering: it is routed to as soon as it answers.
-  await until(
-    async () => (await api(baseUrls[0]!, 'PUT', `/routes/${context}`, { mode: 'canary', percent })).status === 200,
-    greenWithinMs,
-    `${context} in canary`,
-  );
+  await serviceAnswers(baseUrls[0]!, admin, context === 'ordering' ? '/api/v1/orders' : `/api/v1/${context}`, greenWithinMs);
+  // Straight after a fault, clients still retry what it left unanswered, and some of those retries fail
+  // on the service: a canary that the gate sends back before it went green is tried again.
   let gate: Record<string, unknown> = {};
+  const modeOf = async (baseUrl: string) => {
+    const routes = (await api(baseUrl, 'GET', '/routes')).body.routes as Array<{ context: string; mode: string }> | undefined;
+    return routes?.find((route) => route.context === context)?.mode;
+  };
   try {
     await until(
       async () => {
+        if ((await modeOf(baseUrls[0]!)) !== 'canary') {
+          if ((await api(baseUrls[0]!, 'PUT', `/routes/${context}`, { mode: 'canary', percent })).status !== 200) return false;
+        }
         gate = (await api(baseUrls[0]!, 'GET', `/gates/${context}`)).body;
         return (gate.state as { status?: string } | undefined)?.status === 'green';
       },
       greenWithinMs,
-      `the ${context} gate green before the fault`,
+      `the ${context} gate green in canary before the fault`,
     );
   } catch (error) {
     const outcomes = (await api(baseUrls[0]!, 'GET', `/outcomes/${context}?windowS=30&stepS=30`)).body.totals;
@@ -105,12 +109,7 @@ export async function rollbackDrill(shop: ShopProcesses, fault: Fault, options: 
   try {
     await until(
       async () => {
-        const modes = await Promise.all(
-          baseUrls.map(async (baseUrl) => {
-            const routes = (await api(baseUrl, 'GET', '/routes')).body.routes as Array<{ context: string; mode: string }> | undefined;
-            return routes?.find((route) => route.context === context)?.mode;
-          }),
-        );
+        const modes = await Promise.all(baseUrls.map(modeOf));
         return modes.every((mode) => mode === 'monolith');
       },
       rollbackWithinMs,
@@ -137,4 +136,19 @@ type Api = (baseUrl: string, method: string, path: string) => Promise<{ body: Re
 async function latestRollbackId(api: Api, baseUrl: string, context: string): Promise<number> {
   const entries = (await api(baseUrl, 'GET', `/audit?context=${context}&limit=50`)).body.entries as AuditEntry[];
   return entries.find((entry) => entry.action === 'gate.rollback')?.id ?? 0;
+}
+
+/** Reads served by the service (an admin's X-Strangler-Route) until three in a row succeed: it has recovered from the last fault. */
+async function serviceAnswers(baseUrl: string, admin: string, path: string, withinMs: number): Promise<void> {
+  let inARow = 0;
+  await until(
+    async () => {
+      const response = await fetch(`${baseUrl}${path}`, { headers: { authorization: admin, 'x-strangler-route': 'service' } });
+      await response.body?.cancel();
+      inARow = response.status === 200 ? inARow + 1 : 0;
+      return inARow >= 3;
+    },
+    withinMs,
+    'the service answering again',
+  );
 }

@@ -78,6 +78,8 @@ export class OutcomeStore implements OutcomeRecorder {
   private pending = new Map<string, Tally>();
   private timer: NodeJS.Timeout | undefined;
   private flushes = 0;
+  /** Pruning is left to instances that write: an idle one sends nothing. */
+  private wroteSincePrune = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -104,7 +106,7 @@ export class OutcomeStore implements OutcomeRecorder {
 
   /** Writes what was counted (adding to a second already written); what fails to be written is kept for the next try. */
   async flush(): Promise<void> {
-    if ((this.flushes += 1) % 60 === 0) await this.prune();
+    if ((this.flushes += 1) % 60 === 0 && this.wroteSincePrune) await this.prune();
     if (this.pending.size === 0) return;
     const batch = this.pending;
     this.pending = new Map();
@@ -133,6 +135,7 @@ export class OutcomeStore implements OutcomeRecorder {
       for (const [key, tally] of batch) this.pending.set(key, (this.pending.get(key) ?? new Tally()).add(tally));
       throw error;
     }
+    this.wroteSincePrune = true;
     for (const context of new Set(rows.map((row) => row.context))) await this.channel.announce({ kind: 'outcomes', context });
   }
 
@@ -166,6 +169,7 @@ export class OutcomeStore implements OutcomeRecorder {
   }
 
   private async prune(): Promise<void> {
+    this.wroteSincePrune = false;
     await this.dataSource.query(`DELETE FROM strangler.outcomes WHERE second < now() - make_interval(secs => $1)`, [KEEP_OUTCOMES_S]);
   }
 
