@@ -10,7 +10,7 @@ import {
   until,
   type Attempt,
 } from '@shop/testing';
-import { inCanary } from '@shop/strangler';
+import { customersAcrossTheCanary } from './support/canary-customers.js';
 
 /** The done-when: both facade instances serve ordering from the monolith this soon after the fault. */
 const ROLLBACK_WITHIN_MS = 10_000;
@@ -21,18 +21,6 @@ const GATE = { windowS: 30, minRequests: 20, maxErrorRate: 0.05, dryRun: false }
  */
 const P99_HEADROOM_MS = 250;
 const PERCENT = 50;
-
-/** Customers half of whom the canary sends to the service, so both sides see steady traffic. */
-function customersAcrossTheCanary(shop: ShopProcesses, perSide: number) {
-  const inside: string[] = [];
-  const outside: string[] = [];
-  while (inside.length < perSide || outside.length < perSide) {
-    const id = randomUUID();
-    const side = inCanary(id, PERCENT) ? inside : outside;
-    if (side.length < perSide) side.push(id);
-  }
-  return [...inside, ...outside].map((id) => ({ id, bearer: shop.bearer(['customer'], id) }));
-}
 
 /**
  * Automatic rollback, with the shop as deployed: two monolith instances (each its own process,
@@ -82,7 +70,7 @@ describe('strangler gates: automatic rollback under steady load', () => {
     const stock = await createProducts(shop, admin);
     productIds = [...stock.keys()];
     shop.baseUrls.forEach((baseUrl) => {
-      const customers = customersAcrossTheCanary(shop, 2);
+      const customers = customersAcrossTheCanary((roles, id) => shop.bearer(roles, id), 2, PERCENT);
       const load = new SteadyLoad(
         {
           baseUrl,

@@ -26,6 +26,9 @@ export const orderServiceFaults = {
   }),
 };
 
+/** The gate stays green this long before the fault: what the last fault left behind has passed. */
+const STEADY_GREEN_MS = 3000;
+
 export interface DrillOptions {
   admin: string;
   /** The gate set before the canary (the admin API's body). */
@@ -74,6 +77,7 @@ export async function rollbackDrill(shop: ShopProcesses, fault: Fault, options: 
   // Straight after a fault, clients still retry what it left unanswered, and some of those retries fail
   // on the service: a canary that the gate sends back before it went green is tried again.
   let gate: Record<string, unknown> = {};
+  let greenSince: number | undefined;
   const modeOf = async (baseUrl: string) => {
     const routes = (await api(baseUrl, 'GET', '/routes')).body.routes as Array<{ context: string; mode: string }> | undefined;
     return routes?.find((route) => route.context === context)?.mode;
@@ -85,7 +89,12 @@ export async function rollbackDrill(shop: ShopProcesses, fault: Fault, options: 
           if ((await api(baseUrls[0]!, 'PUT', `/routes/${context}`, { mode: 'canary', percent })).status !== 200) return false;
         }
         gate = (await api(baseUrls[0]!, 'GET', `/gates/${context}`)).body;
-        return (gate.state as { status?: string } | undefined)?.status === 'green';
+        if ((gate.state as { status?: string } | undefined)?.status !== 'green') {
+          greenSince = undefined;
+          return false;
+        }
+        greenSince ??= Date.now();
+        return Date.now() - greenSince >= STEADY_GREEN_MS;
       },
       greenWithinMs,
       `the ${context} gate green in canary before the fault`,
