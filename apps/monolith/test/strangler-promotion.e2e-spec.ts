@@ -1,4 +1,4 @@
-import { createProducts, Ledger, orderServiceFaults, ShopProcesses, SteadyLoad, until } from '@shop/testing';
+import { createProducts, GENTLE_ORDERING, Ledger, orderServiceFaults, ShopProcesses, SteadyLoad, until } from '@shop/testing';
 import { customersAcrossTheCanary } from './support/canary-customers.js';
 
 const GATE = { windowS: 30, minRequests: 10, maxErrorRate: 0.05, dryRun: false };
@@ -56,12 +56,7 @@ describe('strangler promotion plans', () => {
         baseUrl: shop.baseUrl,
         customers,
         products: [...stock.keys()],
-        keylessIntervalMs: 500,
-        cancelEvery: 3,
-        thinkMs: 150,
-        maxRetryWaitMs: 1000,
-        finishWithinMs: 20_000,
-        requestTimeoutMs: 10_000,
+        ...GENTLE_ORDERING,
       },
       new Ledger(),
     );

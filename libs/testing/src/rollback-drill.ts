@@ -1,7 +1,30 @@
 // A rollback drill: a context in canary behind a gate, a fault injected into its service, and the time
 // until every facade instance serves it from the monolith again.
 import { until } from './eventually.js';
+import type { LoadOptions } from './fault-matrix/steady-load.js';
 import type { ShopProcesses } from './shop-processes.js';
+
+/** Customers ordering at a pace a shared 2-core machine bears beside the apps (SteadyLoad's options but whom and what). */
+export const GENTLE_ORDERING: Omit<LoadOptions, 'baseUrl' | 'customers' | 'products'> = {
+  keylessIntervalMs: 500,
+  cancelEvery: 3,
+  thinkMs: 150,
+  maxRetryWaitMs: 1000,
+  finishWithinMs: 20_000,
+  requestTimeoutMs: 10_000,
+};
+
+/** Calls the strangler's admin API of one instance as `admin`: status and JSON body (empty on 204). */
+export function stranglerAdminApi(admin: string) {
+  return async (baseUrl: string, method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${baseUrl}/api/v1/admin/strangler${path}`, {
+      method,
+      headers: { authorization: admin, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json().catch(() => ({}))) as Record<string, unknown> };
+  };
+}
 
 /** Something that goes wrong with the service, and how to undo it. */
 export interface Fault {
@@ -63,14 +86,7 @@ export interface DrillResult {
 export async function rollbackDrill(shop: ShopProcesses, fault: Fault, options: DrillOptions): Promise<DrillResult> {
   const { admin, context = 'ordering', percent = 50, greenWithinMs = 60_000, rollbackWithinMs = 30_000 } = options;
   const baseUrls = options.baseUrls ?? shop.baseUrls;
-  const api = async (baseUrl: string, method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${baseUrl}/api/v1/admin/strangler${path}`, {
-      method,
-      headers: { authorization: admin, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json().catch(() => ({}))) as Record<string, unknown> };
-  };
+  const api = stranglerAdminApi(admin);
   if ((await api(baseUrls[0]!, 'PUT', `/gates/${context}`, options.gate)).status !== 200)
     throw new Error(`the ${context} gate was refused`);
   await serviceAnswers(baseUrls[0]!, admin, context === 'ordering' ? '/api/v1/orders' : `/api/v1/${context}`, greenWithinMs);

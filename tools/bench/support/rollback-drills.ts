@@ -2,7 +2,16 @@
 // monolith instances, a fault injected into order-service; how long until both instances serve
 // ordering from the monolith, over many drills per fault, and how many 5xx the customers saw.
 import { randomUUID } from 'node:crypto';
-import { createProducts, Ledger, orderServiceFaults, rollbackDrill, ShopProcesses, SteadyLoad, type Fault } from '@shop/testing';
+import {
+  createProducts,
+  GENTLE_ORDERING,
+  Ledger,
+  orderServiceFaults,
+  rollbackDrill,
+  ShopProcesses,
+  SteadyLoad,
+  type Fault,
+} from '@shop/testing';
 import type { OnCleanup } from './shop.js';
 
 export interface RollbackFault {
@@ -22,6 +31,8 @@ export interface RollbackFigures {
 }
 
 const GATE = { windowS: 30, minRequests: 20, maxErrorRate: 0.05, dryRun: false };
+/** A short window for the latency bound: after 10 s it holds only answers given since the fault. */
+const LATENCY_GATE = { ...GATE, windowS: 10 };
 /** The latency gate's bound over the service's healthy p99 measured just before each drill. */
 const P99_HEADROOM_MS = 250;
 /** A drill not rolled back this long after its fault is missed. */
@@ -48,12 +59,7 @@ export async function rollbackDrills(
         baseUrl,
         customers,
         products,
-        keylessIntervalMs: 500,
-        cancelEvery: 3,
-        thinkMs: 150,
-        maxRetryWaitMs: 1000,
-        finishWithinMs: 20_000,
-        requestTimeoutMs: 10_000,
+        ...GENTLE_ORDERING,
       },
       ledger,
     );
@@ -61,19 +67,19 @@ export async function rollbackDrills(
     return load;
   });
   onCleanup('rollback drill load', () => Promise.all(loads.map((load) => load.stop())));
-  const kinds: Array<{ fault: Fault; p99HeadroomMs?: number }> = [
-    { fault: orderServiceFaults.errors(shop) },
-    { fault: orderServiceFaults.slow(shop, 400), p99HeadroomMs: P99_HEADROOM_MS },
+  const kinds: Array<{ fault: Fault; gate: typeof GATE; p99HeadroomMs?: number }> = [
+    { fault: orderServiceFaults.errors(shop), gate: GATE },
+    { fault: orderServiceFaults.slow(shop, 400), gate: LATENCY_GATE, p99HeadroomMs: P99_HEADROOM_MS },
   ];
   const faults: RollbackFault[] = [];
-  for (const { fault, p99HeadroomMs } of kinds) {
+  for (const { fault, gate, p99HeadroomMs } of kinds) {
     const timesMs: number[] = [];
     loads.forEach((load) => (load.phase = fault.name));
     let missed = 0;
     for (let drill = 0; drill < options.drills; drill += 1) {
       const label = `rollback drill ${fault.name} ${drill + 1}/${options.drills}`;
       try {
-        const result = await rollbackDrill(shop, fault, { admin, gate: GATE, p99HeadroomMs, rollbackWithinMs: MISSED_AFTER_MS });
+        const result = await rollbackDrill(shop, fault, { admin, gate, p99HeadroomMs, rollbackWithinMs: MISSED_AFTER_MS });
         timesMs.push(result.timeToRollbackMs);
         options.log(`${label}: ${result.timeToRollbackMs} ms (${result.reason})`);
       } catch (error) {
