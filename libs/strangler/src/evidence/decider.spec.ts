@@ -216,6 +216,48 @@ describe('Decider on PostgreSQL', () => {
     expect(instances[1]!.routes.get('probe')?.mode).toBe('monolith');
   });
 
+  it('raises an alert for a retired context instead of changing its route', async () => {
+    await instances[1]!.routes.update('probe', { mode: 'retired', percent: 100 }, { action: 'route', by: 'test' });
+    await instances[1]!.gates.set('probe', GATE, 'test');
+    await answers(instances[1]!, 'service', 30, 20, 30);
+    await until(async () => (await instances[0]!.gates.state('probe')).status === 'alert', 5000, 'alert');
+    expect(instances[1]!.routes.get('probe')?.mode).toBe('retired');
+    expect(await audit('gate.alert')).toHaveLength(1);
+    expect(await audit('gate.rollback')).toEqual([]);
+  });
+
+  it('pauses, resumes, promotes to the last step and aborts a plan on command, each audited', async () => {
+    const promotion = instances[0]!.promotion;
+    await instances[1]!.gates.set('probe', GATE, 'test');
+    const steps = [
+      { mode: 'canary' as const, percent: 10, holdS: 600 },
+      { mode: 'canary' as const, percent: 30, holdS: 600 },
+      { mode: 'service' as const, holdS: 600 },
+    ];
+    await promotion.start('probe', { steps }, 'ann');
+    expect((await promotion.pause('probe', 'ann')).status).toBe('paused');
+    await expect(promotion.pause('probe', 'ann')).rejects.toMatchObject({ problem: { status: 409 } });
+    expect((await promotion.resume('probe', 'ann')).status).toBe('running');
+    expect(await promotion.promote('probe', false, 'ann')).toMatchObject({ status: 'running', stepIndex: 1 });
+    expect(instances[0]!.routes.get('probe')).toMatchObject({ mode: 'canary', percent: 30 });
+    expect(await promotion.promote('probe', true, 'ann')).toMatchObject({ status: 'done', stepIndex: 2 });
+    expect(instances[0]!.routes.get('probe')?.mode).toBe('service');
+
+    await promotion.start('probe', { steps }, 'ann');
+    expect((await promotion.abort('probe', 'ann')).status).toBe('aborted');
+    expect(instances[0]!.routes.get('probe')?.mode).toBe('monolith');
+    const actions = (await instances[0]!.routes.history('probe', 50)).map((row) => row.action).reverse();
+    expect(actions.filter((action) => action.startsWith('plan.'))).toEqual([
+      'plan.start',
+      'plan.pause',
+      'plan.resume',
+      'plan.promote',
+      'plan.promote',
+      'plan.start',
+      'plan.abort',
+    ]);
+  });
+
   it('hands leadership to another instance when the leader loses its connection', async () => {
     const first = await leaderOf();
     expect(first.name).toBe('first');

@@ -52,7 +52,8 @@ export class Decider {
 
   start(): void {
     this.stopListening = this.channel.onChange((change) => {
-      if (!change || change.kind !== 'instance') this.wake();
+      // Outcomes matter only while a gate or plan exists; a new gate or plan is announced as such.
+      if (!change || (change.kind !== 'instance' && (change.kind !== 'outcomes' || this.needed))) this.wake();
     });
     this.timer = setInterval(() => {
       if (this.needed) this.wake();
