@@ -10,9 +10,9 @@
 // cut into to alternate the variants compared (5), WARMUP seconds before each (1), OUTBOX_SECONDS per
 // outbox round (DURATION), STARTS start-up measurements per database (3), BENCH_OUTPUT
 // (docs/benchmarks.md), BENCH_LOG_LEVEL of the apps (warn), BENCH_ONLY (a comma-separated subset of
-// get,list,place,echo,outbox,idle,starts,handoff,rollback), IDLE_SECONDS (30), HANDOFFS round trips of ordering's data (3),
-// HANDOFF_ORDERS in its schema meanwhile (10000), ROLLBACK_DRILLS per fault (20), BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
-// for the monolith and order-service of the shop paths), TEST_POSTGRES_URL, TEST_AMQP_URL.
+// get,list,place,echo,outbox,idle,starts,handoff,rollback), IDLE_SECONDS (30), HANDOFFS round trips of ordering's
+// data (3), HANDOFF_ORDERS in its schema meanwhile (10000), ROLLBACK_DRILLS per fault (20), BENCH_CHILD_NODE_ARGS
+// (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" for the monolith and order-service of the shop paths), TEST_POSTGRES_URL, TEST_AMQP_URL.
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';

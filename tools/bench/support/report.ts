@@ -190,7 +190,9 @@ function verdicts(results: Results): Verdict[] {
     const p95 = percentile([...fault.timesMs, ...new Array<number>(fault.missed).fill(MISSED_AFTER_MS)], 95);
     out.push({
       row: `rollback.${fault.fault}`,
-      target: `10. ordering served by the monolith on every instance ≤ 10 s after ${fault.fault} (p95 of ${fault.timesMs.length + fault.missed})`,
+      target:
+        `10. ordering served by the monolith on every instance ≤ 10 s after ${fault.fault} ` +
+        `(p95 of ${fault.timesMs.length + fault.missed})`,
       figure: `p95 ${(p95 / 1000).toFixed(2)} s`,
       met: p95 <= 10_000,
     });
@@ -342,6 +344,7 @@ export function render(results: Results): { table: string; targets: string } {
   }
   for (const fault of results.rollback?.faults ?? []) {
     const rate = fault.attempts ? (100 * fault.errors) / fault.attempts : 0;
+    const longest = fault.timesMs.length ? seconds(Math.max(...fault.timesMs)) : '-';
     rows.push([
       '10',
       `automatic rollback, canary 50, two monoliths under load, order-service ${fault.fault}, ` +
@@ -350,7 +353,7 @@ export function render(results: Results): { table: string; targets: string } {
       '',
       '',
       '',
-      `${judged(`rollback.${fault.fault}`)[0]}, max ${fault.timesMs.length ? seconds(Math.max(...fault.timesMs)) : '-'}; client 5xx ${rate.toFixed(2)}% of ${fault.attempts} attempts`,
+      `${judged(`rollback.${fault.fault}`)[0]}, max ${longest}; client 5xx ${rate.toFixed(2)}% of ${fault.attempts} attempts`,
       ...judged(`rollback.${fault.fault}`).slice(1),
     ]);
   }
