@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Environment } from './environment.js';
 import { median, type LoadFigures } from './measure.js';
 import { handoffMedians, type HandoffFigures } from './handoff-freeze.js';
+import { MISSED_AFTER_MS, percentile, type RollbackFigures } from './rollback-drills.js';
 import type { OutboxFigures, OutboxTransportKind } from './outbox-latency.js';
 
 export interface LoadRound {
@@ -33,6 +34,7 @@ export interface Results {
   };
   starts: Record<string, number[]>;
   handoff?: HandoffFigures;
+  rollback?: RollbackFigures;
   /** Database round trips of an idle monolith, and the statements it sent, most frequent first. */
   idle?: { seconds: number; roundTrips: number; statements: Array<{ statement: string; count: number }> };
   /** Database round trips of the in-process monolith while it placed and settled `orders` orders, and the statements sent. */
@@ -189,6 +191,17 @@ function verdicts(results: Results): Verdict[] {
       target: `9. writes refused during a handoff ${direction} with ${results.handoff.orders} orders ≤ 5 s (median of ${n})`,
       figure: `${(refusedMs / 1000).toFixed(2)} s`,
       met: refusedMs <= 5000,
+    });
+  }
+  for (const fault of results.rollback?.faults ?? []) {
+    const p95 = percentile([...fault.timesMs, ...new Array<number>(fault.missed).fill(MISSED_AFTER_MS)], 95);
+    out.push({
+      row: `rollback.${fault.fault}`,
+      target:
+        `11. ordering served by the monolith on every instance ≤ 10 s after ${fault.fault} ` +
+        `(p95 of ${fault.timesMs.length + fault.missed})`,
+      figure: `p95 ${(p95 / 1000).toFixed(2)} s`,
+      met: p95 <= 10_000,
     });
   }
   return out;
@@ -352,6 +365,21 @@ export function render(results: Results): { table: string; targets: string } {
       '',
       `writes refused ${seconds(refusedMs)} for a client (frozen ${seconds(freezeMs)}, copy ${seconds(copyMs)})`,
       ...judged(`handoff.${direction}`).slice(1),
+    ]);
+  }
+  for (const fault of results.rollback?.faults ?? []) {
+    const rate = fault.attempts ? (100 * fault.errors) / fault.attempts : 0;
+    const longest = fault.timesMs.length ? seconds(Math.max(...fault.timesMs)) : '-';
+    rows.push([
+      '11',
+      `automatic rollback, canary 50, two monoliths under load, order-service ${fault.fault}, ` +
+        `${fault.timesMs.length + fault.missed} drills (${fault.missed} missed)`,
+      '',
+      '',
+      '',
+      '',
+      `${judged(`rollback.${fault.fault}`)[0]}, max ${longest}; client 5xx ${rate.toFixed(2)}% of ${fault.attempts} attempts`,
+      ...judged(`rollback.${fault.fault}`).slice(1),
     ]);
   }
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
