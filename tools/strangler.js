@@ -7,7 +7,18 @@ const USAGE = `usage: strangler status
        strangler handoff <context> [--back] [--until <step>]   hand the data to the service (or back), and follow it
        strangler handoff <context> --resume | --abort          go on with, or give up, a held or interrupted handoff
        strangler cleanup <context> --confirm                   drop the retired copies of the context's schema
-       strangler audit [context]`;
+       strangler audit [context]
+       strangler gate <context> show                           the gate and what it last concluded
+       strangler gate <context> set --window 30 --min-requests 20 --max-error-rate 0.05 [--max-p99-ms 500]
+                                    [--max-p99-ratio 3] [--dry-run]
+       strangler gate <context> off                            remove the gate
+       strangler plan <context> show                           the promotion plan and what its step waits for
+       strangler plan <context> start [default]                start the default plan (shadow, canary 5, 25, 50, service)
+       strangler pause|resume|abort <context>                  pause, resume or abort (back to the monolith) the plan
+       strangler promote <context> [--full]                    the plan's next step now, or (--full) its last`;
+
+/** Flags that take a value (the word after them is not a positional argument). */
+const VALUED = new Set(['--until', '--window', '--min-requests', '--max-error-rate', '--max-p99-ms', '--max-p99-ratio']);
 
 /** A handoff is followed until it ends (or is held); its steps are printed as they complete. */
 const FOLLOW_EVERY_MS = 250;
@@ -17,15 +28,19 @@ export async function main(argv, env = process.env, out = console) {
   const base = (env.SHOP_URL ?? 'http://localhost:3000').replace(/\/$/, '');
   const [command, ...rest] = argv;
   const flags = new Set(rest.filter((arg) => arg.startsWith('--')));
-  const words = rest.filter((arg, i) => !arg.startsWith('--') && rest[i - 1] !== '--until');
-  const until = rest.includes('--until') ? rest[rest.indexOf('--until') + 1] : undefined;
+  const words = rest.filter((arg, i) => !arg.startsWith('--') && !VALUED.has(rest[i - 1]));
+  const option = (name) => (rest.includes(name) ? rest[rest.indexOf(name) + 1] : undefined);
+  const until = option('--until');
   const [context, mode, percent] = words;
   const valid =
     command === 'status' ||
     (command === 'set' && context && mode) ||
     (command === 'handoff' && context) ||
     (command === 'cleanup' && context) ||
-    command === 'audit';
+    command === 'audit' ||
+    (command === 'gate' && context && ['show', 'set', 'off'].includes(mode)) ||
+    (command === 'plan' && context && ['show', 'start'].includes(mode)) ||
+    (['pause', 'resume', 'abort', 'promote'].includes(command) && context);
   if (!valid) {
     out.error(USAGE);
     return 64; // EX_USAGE
@@ -37,7 +52,7 @@ export async function main(argv, env = process.env, out = console) {
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: body && JSON.stringify(body),
     });
-    const answer = await response.json();
+    const answer = response.status === 204 ? undefined : await response.json();
     if (!response.ok) throw new Refused(response.status, answer);
     return answer;
   };
@@ -69,6 +84,21 @@ export async function main(argv, env = process.env, out = console) {
         }
         const { dropped } = await call('POST', `/handoffs/${encodeURIComponent(context)}/cleanup`, { confirm: true });
         out.log(dropped.length > 0 ? `dropped ${dropped.join(', ')}` : 'no retired copy to drop');
+        return 0;
+      }
+      case 'gate':
+        return await gate(call, out, context, mode, { option, dryRun: flags.has('--dry-run') });
+      case 'plan': {
+        const path = `/plans/${encodeURIComponent(context)}`;
+        out.log(describePlan(mode === 'start' ? await call('PUT', path, { start: true }) : await call('GET', path)));
+        return 0;
+      }
+      case 'pause':
+      case 'resume':
+      case 'abort':
+      case 'promote': {
+        const body = command === 'promote' ? { full: flags.has('--full') } : undefined;
+        out.log(describePlan(await call('POST', `/plans/${encodeURIComponent(context)}/${command}`, body)));
         return 0;
       }
       case 'audit': {
@@ -119,6 +149,54 @@ async function handoff(call, out, context, { back, resume, abort, until }) {
     printed = handoff.step;
   }
   return handoff.status === 'done' || handoff.status === 'held' || (abort && handoff.status === 'aborted') ? 0 : 1;
+}
+
+async function gate(call, out, context, action, { option, dryRun }) {
+  const path = `/gates/${encodeURIComponent(context)}`;
+  if (action === 'off') {
+    await call('DELETE', path);
+    out.log(`${context}: no gate any more`);
+    return 0;
+  }
+  if (action === 'set') {
+    const number = (name) => (option(name) === undefined ? undefined : Number(option(name)));
+    const body = {
+      windowS: number('--window'),
+      minRequests: number('--min-requests'),
+      maxErrorRate: number('--max-error-rate'),
+      ...(option('--max-p99-ms') === undefined ? {} : { maxP99Ms: number('--max-p99-ms') }),
+      ...(option('--max-p99-ratio') === undefined ? {} : { maxP99Ratio: number('--max-p99-ratio') }),
+      dryRun,
+    };
+    out.log(describeGate(await call('PUT', path, body)));
+    return 0;
+  }
+  out.log(describeGate(await call('GET', path)));
+  return 0;
+}
+
+function describeGate({ gate, state }) {
+  if (!gate) return 'no gate';
+  const bounds = [
+    `window ${gate.windowS} s`,
+    `at least ${gate.minRequests} requests`,
+    `error rate <= ${gate.maxErrorRate}`,
+    gate.maxP99Ms !== undefined ? `p99 <= ${gate.maxP99Ms} ms` : '',
+    gate.maxP99Ratio !== undefined ? `p99 <= ${gate.maxP99Ratio} x monolith` : '',
+    gate.dryRun ? 'dry run' : '',
+  ].filter(Boolean);
+  return `gate: ${bounds.join(', ')}\nstate: ${state.status}${state.reason ? ` — ${state.reason}` : ''}${state.at ? ` (${state.at})` : ''}`;
+}
+
+function describePlan({ plan, status, stepIndex, stepStartedAt, progress }) {
+  if (!plan) return `plan: none (${status})`;
+  const steps = plan.steps.map((step, i) => {
+    const name = step.mode === 'canary' ? `canary ${step.percent}` : step.mode;
+    return `${i === stepIndex ? '>' : ' '} ${i + 1}. ${name}, hold ${step.holdS} s`;
+  });
+  const waiting = progress?.waitingFor?.length ? `\nwaiting for: ${progress.waitingFor.join('; ')}` : '';
+  const since = stepStartedAt ? ` since ${stepStartedAt}` : '';
+  return [`plan: ${status}, step ${stepIndex + 1} of ${plan.steps.length}${since}`, ...steps].join('\n') + waiting;
 }
 
 function describeRoute({ context, mode, percent, updatedAt, updatedBy, frozenSince, dataLocation }) {

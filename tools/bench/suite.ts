@@ -10,9 +10,10 @@
 // cut into to alternate the variants compared (5), WARMUP seconds before each (1), OUTBOX_SECONDS per
 // outbox round (DURATION), STARTS start-up measurements per database (3), BENCH_OUTPUT
 // (docs/benchmarks.md), BENCH_LOG_LEVEL of the apps (warn), BENCH_ONLY (a comma-separated subset of
-// get,list,place,trips,echo,outbox,idle,starts,handoff), IDLE_SECONDS (30), TRIP_ORDERS (200), HANDOFFS round trips of ordering's data (3),
-// HANDOFF_ORDERS in its schema meanwhile (10000), BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
-// for the monolith and order-service of the shop paths), TEST_POSTGRES_URL, TEST_AMQP_URL.
+// get,list,place,trips,echo,outbox,idle,starts,handoff,tracing,rollback), IDLE_SECONDS (30), TRIP_ORDERS (200),
+// HANDOFFS round trips of ordering's data (3), HANDOFF_ORDERS in its schema meanwhile (10000), ROLLBACK_DRILLS per
+// fault (20), BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" for the monolith and order-service
+// of the shop paths), TEST_POSTGRES_URL, TEST_AMQP_URL.
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -30,6 +31,7 @@ import { OutboxProbe, type OutboxFigures, type OutboxTransportKind } from './sup
 import { PgRoundTripCounter } from './support/pg-round-trips.js';
 import { ChildApp, machineCpuSeconds, processNamed, type CpuAccount } from './support/processes.js';
 import { render, writeReport, type Results } from './support/report.js';
+import { rollbackDrills } from './support/rollback-drills.js';
 import { expectStatus, startBenchShop, type BenchShop } from './support/shop.js';
 
 const int = (name: string, fallback: number) => Math.max(1, Math.round(Number(process.env[name] ?? fallback)));
@@ -46,12 +48,13 @@ const STARTS = int('STARTS', 3);
 /** Round trips of ordering's data (out, then back) and the orders in the schema while it moves. */
 const HANDOFFS = int('HANDOFFS', 3);
 const HANDOFF_ORDERS = int('HANDOFF_ORDERS', 10_000);
+const ROLLBACK_DRILLS = int('ROLLBACK_DRILLS', 20);
 const OUTPUT = process.env.BENCH_OUTPUT ?? new URL('../../../docs/benchmarks.md', import.meta.url).pathname;
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
 /** Long enough to see the relays' 15 s safety-net poll (ADR 0033). */
 const IDLE_SECONDS = seconds('IDLE_SECONDS', 30);
 const ONLY = new Set(
-  (process.env.BENCH_ONLY ?? 'get,list,place,trips,echo,outbox,idle,starts,handoff').split(',').map((part) => part.trim()),
+  (process.env.BENCH_ONLY ?? 'get,list,place,trips,echo,outbox,idle,starts,handoff,tracing,rollback').split(',').map((part) => part.trim()),
 );
 const CHILD_NODE_ARGS = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
 /** The high concurrency of every path; the low one is 1. */
@@ -164,6 +167,8 @@ async function main(): Promise<void> {
     [ONLY.has('trips'), roundTripsPerOrder],
     [ONLY.has('starts'), startTimes],
     [ONLY.has('handoff'), handoffWindow],
+    [ONLY.has('tracing'), tracingCost],
+    [ONLY.has('rollback'), rollbackTimes],
   ];
   for (const [wanted, stage] of stages) {
     if (!wanted) continue;
@@ -610,6 +615,64 @@ async function startTimes(results: Results): Promise<void> {
 
 async function handoffWindow(results: Results): Promise<void> {
   results.handoff = await handoffFreeze({ orders: HANDOFF_ORDERS, rounds: HANDOFFS, logLevel: LOG_LEVEL, log }, onCleanup);
+  await cleanUp();
+}
+
+// ---------------------------------------------------------------- path 10: what tracing costs
+
+/**
+ * GET /api/v1/orders/:id on two monoliths side by side (events in-process, no broker): one tracing
+ * every request (the default: spans made and dropped, no exporter endpoint, OTEL_TRACES_SAMPLER=always_on),
+ * one with tracing off (OTEL_SDK_DISABLED=true). Each reads an order of its own database.
+ */
+async function tracingCost(results: Results): Promise<void> {
+  log('path 10: two monoliths, tracing on (every span sampled, no exporter) and off; starting');
+  const variants: Record<string, Record<string, string>> = {
+    'get.traced': { OTEL_TRACES_SAMPLER: 'always_on' },
+    'get.untraced': { OTEL_SDK_DISABLED: 'true' },
+  };
+  const targets: Record<string, { url: string; owner: string }> = {};
+  const monoliths: ChildApp[] = [];
+  for (const [key, env] of Object.entries(variants)) {
+    const shop = await startBenchShop(
+      { name: `bench_${key.replace('.', '_')}`, logLevel: LOG_LEVEL, nodeArgs: CHILD_NODE_ARGS, amqp: false, orderService: false, env },
+      onCleanup,
+    );
+    monoliths.push(shop.monolith);
+    const [product] = await seedProducts(shop.send, shop.admin, shop.db, 1);
+    const owner = shop.bearer(['customer']);
+    let orderId = '';
+    await waitUntil(
+      async () => {
+        const placed = await shop.send('POST', '/orders', owner, { items: [{ productId: product, quantity: 1 }] });
+        orderId = String(placed.body.id ?? '');
+        return placed.status === 201;
+      },
+      30_000,
+      `an order to read (${key})`,
+      50,
+    );
+    targets[key] = { url: `${shop.base}/orders/${orderId}`, owner };
+  }
+  const load = (key: string, connections: number, durationSeconds: number, settleSeconds = 0) =>
+    httpLoad({ url: targets[key]!.url, headers: { authorization: targets[key]!.owner }, connections, durationSeconds, settleSeconds });
+  const keys = Object.keys(variants);
+  for (const key of keys) await load(key, C, 3 * WARMUP);
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const ordered = round % 2 === 1 ? [...keys].reverse() : keys;
+    for (const key of ordered) await load(key, C, WARMUP);
+    const c1 = await interleave(ordered, SLICES, [], (key, seconds) => load(key, 1, seconds, SLICE_SETTLE_SECONDS));
+    // CPU per call of both monoliths together while one is loaded (the other idles): robust on a busy machine.
+    const cHigh = await interleave(ordered, SLICES, monoliths, (key, seconds) => load(key, C, seconds, SLICE_SETTLE_SECONDS));
+    for (const key of ordered) record(results, key, round, c1[key]!, cHigh[key]!);
+  }
+  await cleanUp();
+}
+
+// ---------------------------------------------------------------- path 11, automatic rollback on a faulty service
+
+async function rollbackTimes(results: Results): Promise<void> {
+  results.rollback = await rollbackDrills({ drills: ROLLBACK_DRILLS, logLevel: LOG_LEVEL, log }, onCleanup);
   await cleanUp();
 }
 

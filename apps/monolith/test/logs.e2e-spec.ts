@@ -1,10 +1,12 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { AppProcess, createTestDatabase, eventually, freePort, testEnv, type TestDatabase } from '@shop/testing';
 
 interface LogLine {
   level: number;
   requestId?: string;
+  trace_id?: string;
+  span_id?: string;
   msg?: string;
   err?: Record<string, unknown> & { type?: string; message?: string; query?: string };
 }
@@ -40,17 +42,17 @@ describe('what reaches the logs (the built monolith as a process, LOG_LEVEL=erro
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as LogLine);
 
-  const post = (path: string, body: string, requestId: string) =>
+  const post = (path: string, body: string, requestId: string, headers: Record<string, string> = {}) =>
     fetch(`http://127.0.0.1:${port}/api/v1${path}`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-Request-Id': requestId },
+      headers: { 'Content-Type': 'application/json', 'X-Request-Id': requestId, ...headers },
       body,
     });
 
   /** Registers an account the database refuses; resolves with the request's error line once it is in the output. */
-  async function failedRegistration(email: string, password: string): Promise<LogLine> {
+  async function failedRegistration(email: string, password: string, headers: Record<string, string> = {}): Promise<LogLine> {
     const requestId = `refused-${randomUUID()}`;
-    const response = await post('/auth/register', JSON.stringify({ email, password, displayName: 'Refused' }), requestId);
+    const response = await post('/auth/register', JSON.stringify({ email, password, displayName: 'Refused' }), requestId, headers);
     expect(response.status).toBe(500);
     return eventually(() => lines().find((line) => line.requestId === requestId && line.err), 5000, `the error line of ${requestId}`);
   }
@@ -89,5 +91,20 @@ describe('what reaches the logs (the built monolith as a process, LOG_LEVEL=erro
     // A later request's error line is in the output, so every line the deep request caused is too.
     await failedRegistration(`later-${randomUUID()}@shop.test`, 'long enough password');
     expect(lines().filter((line) => line.requestId === requestId)).toEqual([]);
+  });
+
+  it('writes the trace and span ids beside the request id, continuing the trace the caller sent', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const line = await failedRegistration(`traced-${randomUUID()}@shop.test`, 'long enough password', {
+      traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`,
+    });
+    expect(line.trace_id).toBe(traceId);
+    expect(line.span_id).toMatch(/^[0-9a-f]{16}$/);
+
+    // Without one, the request starts a trace of its own (tracing is on even with no exporter).
+    const untraced = await failedRegistration(`untraced-${randomUUID()}@shop.test`, 'long enough password');
+    expect(untraced.trace_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(untraced.trace_id).not.toBe(traceId);
+    expect(untraced.span_id).toMatch(/^[0-9a-f]{16}$/);
   });
 });

@@ -28,6 +28,19 @@ const ADDED_ROUTES: Array<[method: string, path: string, access: 'public' | 'bea
   ['get', '/api/v2/orders/{id}', 'bearer'],
   ['post', '/api/v2/orders/{id}/cancel', 'bearer'],
   ['get', '/api/v1/admin/api-usage', 'bearer'],
+  ['get', '/metrics', 'bearer'],
+  ['get', '/api/v1/admin/strangler/outcomes/{context}', 'bearer'],
+  ['get', '/api/v1/admin/strangler/gates/{context}', 'bearer'],
+  ['put', '/api/v1/admin/strangler/gates/{context}', 'bearer'],
+  ['delete', '/api/v1/admin/strangler/gates/{context}', 'bearer'],
+  ['get', '/api/v1/admin/strangler/plans/{context}', 'bearer'],
+  ['put', '/api/v1/admin/strangler/plans/{context}', 'bearer'],
+  ['post', '/api/v1/admin/strangler/plans/{context}/pause', 'bearer'],
+  ['post', '/api/v1/admin/strangler/plans/{context}/resume', 'bearer'],
+  ['post', '/api/v1/admin/strangler/plans/{context}/abort', 'bearer'],
+  ['post', '/api/v1/admin/strangler/plans/{context}/promote', 'bearer'],
+  ['get', '/api/v1/admin/strangler/decider', 'bearer'],
+  ['put', '/api/v1/admin/users/{id}/roles', 'bearer'],
 ];
 
 const V1_ORDERS = CONTRACT_ROUTES.filter(([, path]) => path.startsWith('/api/v1/orders'));
@@ -102,7 +115,7 @@ describe('OpenAPI document (/docs-json)', () => {
     expect(schemas.OrderV2ResponseDto!.properties).not.toHaveProperty('totalCents');
     expect(schemas.OrderListV2ResponseDto!.properties).toMatchObject({ nextCursor: { type: 'string', nullable: true } });
     const listParameters = paths['/api/v2/orders']!.get!.parameters!.map(({ name, in: where }) => `${where}:${name}`);
-    expect(listParameters.sort()).toEqual(['query:cursor', 'query:limit']);
+    expect(listParameters.sort()).toEqual(['header:X-Strangler-Route', 'query:cursor', 'query:limit']);
   });
 
   it("passes Redocly's recommended ruleset without errors or warnings", async () => {

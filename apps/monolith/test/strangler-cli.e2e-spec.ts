@@ -50,6 +50,26 @@ describe('npm run strangler', () => {
     expect(out).toMatch(/409 Conflict: .*AMQP_URL/);
   });
 
+  it('sets a gate, shows it and takes it off', async () => {
+    const set = await strangler(
+      ['gate', 'ordering', 'set', '--window', '30', '--min-requests', '20', '--max-error-rate', '0.05', '--max-p99-ms', '800', '--dry-run'],
+      env,
+    );
+    expect(set.code).toBe(0);
+    expect(set.out).toMatch(/^gate: window 30 s, at least 20 requests, error rate <= 0\.05, p99 <= 800 ms, dry run$/m);
+    const shown = await strangler(['gate', 'ordering', 'show'], env);
+    expect(shown.out).toMatch(/^state: waiting/m);
+    expect((await strangler(['gate', 'ordering', 'off'], env)).out).toMatch(/ordering: no gate any more/);
+    expect((await strangler(['gate', 'ordering', 'show'], env)).out).toMatch(/^no gate$/m);
+  });
+
+  it("shows the plan, and refuses to pause one that is not running with the API's reason", async () => {
+    expect((await strangler(['plan', 'ordering', 'show'], env)).out).toMatch(/^plan: none \(idle\)$/m);
+    const { code, out } = await strangler(['pause', 'ordering'], env);
+    expect(code).toBe(1);
+    expect(out).toMatch(/409 Conflict: The plan for ordering is idle/);
+  });
+
   it('prints its usage on bad arguments', async () => {
     const { code, out } = await strangler(['flip'], env);
     expect(code).toBe(64);

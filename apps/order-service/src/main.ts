@@ -1,5 +1,7 @@
 import 'reflect-metadata';
-import { runHttpApp } from '@shop/platform';
+import { runHttpApp, startTracing } from '@shop/platform';
 import { orderServiceApp } from './order-service.app.js';
 
+// OTEL_* variables: spans exported over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set (ADR 0041).
+startTracing('order-service');
 await runHttpApp(orderServiceApp);

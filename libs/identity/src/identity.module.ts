@@ -2,8 +2,10 @@ import { Module } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { BoundedContextModule, ConfigModule, dataSourceToken, platformConfig, type PlatformConfig } from '@shop/platform';
 import { identityProblems } from './api/identity.problems.js';
+import { AdminUsersHttpController } from './api/admin-users.http.controller.js';
 import { AuthHttpController } from './api/auth.http.controller.js';
 import { SeedAdminOnStartup } from './api/seed-admin.on-startup.js';
+import { ChangeRolesHandler } from './application/commands/change-roles/change-roles.handler.js';
 import { LogInHandler } from './application/commands/log-in/log-in.handler.js';
 import { RegisterUserHandler } from './application/commands/register-user/register-user.handler.js';
 import { SeedAdminHandler } from './application/commands/seed-admin/seed-admin.handler.js';
@@ -12,6 +14,7 @@ import { identityConfig, type IdentityConfig } from './identity.config.js';
 import { LOGIN_ATTEMPT_LIMITER, PASSWORD_HASHER, REGISTRATION_LIMITER, USER_REPOSITORY } from './identity.di-tokens.js';
 import { CreateUsers1763700000100 } from './infrastructure/migrations/1763700000100-create-users.migration.js';
 import { CreateRateLimits1764633600100 } from './infrastructure/migrations/1764633600100-create-rate-limits.migration.js';
+import { TesterRole1764800000100 } from './infrastructure/migrations/1764800000100-tester-role.migration.js';
 import { memoryCounters, postgresCounters, RATE_LIMIT_COUNTERS, type RateLimitCounters } from './infrastructure/rate-limit-counters.js';
 import { RateLimitedLoginAttempts } from './infrastructure/rate-limited-login-attempts.js';
 import { RateLimitedRegistrations } from './infrastructure/rate-limited-registrations.js';
@@ -26,16 +29,17 @@ import { TypeOrmUserRepository } from './infrastructure/user.repository.js';
       name: 'identity',
       problems: identityProblems,
       entities: [UserEntity],
-      migrations: [CreateUsers1763700000100, CreateRateLimits1764633600100],
+      migrations: [CreateUsers1763700000100, CreateRateLimits1764633600100, TesterRole1764800000100],
     }),
     ConfigModule.forFeature(identityConfig, platformConfig),
   ],
-  controllers: [AuthHttpController],
+  controllers: [AuthHttpController, AdminUsersHttpController],
   providers: [
     RegisterUserHandler,
     LogInHandler,
     SeedAdminHandler,
     GetUserHandler,
+    ChangeRolesHandler,
     SeedAdminOnStartup,
     { provide: USER_REPOSITORY, useClass: TypeOrmUserRepository },
     { provide: PASSWORD_HASHER, useFactory: () => new ScryptPasswordHasher() },

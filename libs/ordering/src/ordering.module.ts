@@ -14,6 +14,7 @@ import { NameInboxHandlers1764600000100 } from './infrastructure/migrations/1764
 import { OrderEntity } from './infrastructure/order.entity.js';
 import { TypeOrmOrderRepository } from './infrastructure/order.repository.js';
 import { SqlProductPrices } from './infrastructure/product-prices.repository.js';
+import { SagaMetrics } from './infrastructure/saga.metrics.js';
 import { IDEMPOTENCY_KEYS, ORDER_REPOSITORY, PRODUCT_PRICES } from './ordering.di-tokens.js';
 
 /**
@@ -41,6 +42,7 @@ import { IDEMPOTENCY_KEYS, ORDER_REPOSITORY, PRODUCT_PRICES } from './ordering.d
     ListOrdersAfterHandler,
     OrderSaga,
     ProductPricesProjector,
+    SagaMetrics,
   ],
 })
 export class OrderingModule implements OnModuleInit {

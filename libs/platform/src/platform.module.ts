@@ -6,9 +6,22 @@ import { HealthModule } from './health/health.module.js';
 import { ProblemsModule } from './http/problems.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MessagingModule } from './messaging/messaging.module.js';
+import { ObservabilityModule } from './observability/observability.module.js';
 
-/** Everything an app shell needs before any context: problem mapping, logs, database, messaging, CQRS buses, auth, health. */
+/**
+ * Everything an app shell needs before any context: problem mapping, logs, metrics, database, messaging, CQRS buses, auth, health.
+ * ObservabilityModule comes before AuthModule: its guard labels a request before authentication may refuse it.
+ */
 @Module({
-  imports: [ProblemsModule, LoggingModule, DatabaseModule, MessagingModule, CqrsModule.forRoot(), AuthModule, HealthModule],
+  imports: [
+    ProblemsModule,
+    LoggingModule,
+    ObservabilityModule,
+    DatabaseModule,
+    MessagingModule,
+    CqrsModule.forRoot(),
+    AuthModule,
+    HealthModule,
+  ],
 })
 export class PlatformModule {}

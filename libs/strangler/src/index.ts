@@ -10,3 +10,6 @@ export {
 } from './routing/strangleable-context.js';
 export { RouteTable, type Route } from './routing/route-table.js';
 export { inCanary } from './routing/canary.js';
+export { RemoteServices } from './remote/remote-services.js';
+export { SHED_COUNTER, type BulkheadState } from './remote/remote-service.js';
+export { ApiStranglerRoute, ROUTE_OVERRIDE_HEADER } from './routing/tester-override.js';

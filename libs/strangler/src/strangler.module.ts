@@ -24,8 +24,10 @@ import {
   dataSourceToken,
   HostedContexts,
   INSTANCE_ID,
+  Metrics,
   platformConfig,
   ProblemCatalog,
+  RequestContext,
   RpcClient,
   RpcServer,
   TokenService,
@@ -36,6 +38,7 @@ import {
 } from '@shop/platform';
 import { CreateStranglerTables1763700000900 } from './control/1763700000900-create-strangler-tables.migration.js';
 import { CreateControlPlane1764700000900 } from './control/1764700000900-control-plane.migration.js';
+import { CreateEvidence1764800000900 } from './control/1764800000900-evidence.migration.js';
 import { AdvisoryLocks } from './control/advisory-locks.js';
 import { ControlChannel } from './control/control-channel.js';
 import { HandoffDriver } from './control/handoff-driver.js';
@@ -45,18 +48,30 @@ import { MigrationControl } from './control/migration-control.js';
 import { SchemaJanitor } from './control/schema-janitor.js';
 import { StranglerAdminController } from './control/strangler-admin.controller.js';
 import { StranglerAgent, type ServedContexts } from './control/strangler-agent.js';
+import { Decider } from './evidence/decider.js';
+import { GateStore } from './evidence/gates.js';
+import { LeaderLock } from './evidence/leader-lock.js';
+import { OutcomeStore } from './evidence/outcomes.js';
+import { PlanStore } from './evidence/plans.js';
+import { Promotion } from './evidence/promotion.js';
+import { comparerEvidence } from './evidence/shadow-evidence.js';
+import { StranglerEvidenceController } from './evidence/strangler-evidence.controller.js';
 import { RemoteServices } from './remote/remote-services.js';
 import { StranglerEndpoint } from './remote/strangler-endpoint.js';
 import { ContextGateway, MONOLITH, SERVED_BY_HEADER } from './routing/context-gateway.js';
 import { RouteTable } from './routing/route-table.js';
 import { StrangleableContexts, type StrangleableContext } from './routing/strangleable-context.js';
+import { ROUTE_OVERRIDE_HEADER, withRequestedRoute } from './routing/tester-override.js';
 import { ShadowComparer } from './shadow/shadow-comparer.js';
+import { StranglerMetrics } from './strangler-metrics.js';
 import { bootModeConfig, ownDatabaseConfig, stranglerConfig, type StranglerConfig } from './strangler.config.js';
 
 /** The strangler's own schema, like a context's: routes, their audit trail, instances, handoffs. */
 const STRANGLER_DATA_SOURCE = dataSourceToken('strangler');
 const RPC_CLIENT = Symbol('RpcClient');
 const SERVED = Symbol('ServedContexts');
+/** The one instance of the facade that judges gates and advances plans holds this lock. */
+const DECIDER_LOCK = 'strangler.decider';
 
 /**
  * Marks every answer of a strangled context's routes with who serves the context by default (so a
@@ -68,10 +83,11 @@ export function servedByDefault(descriptor: StrangleableContext): Type<NestMiddl
   class ServedByDefault implements NestMiddleware {
     constructor(@Inject(RouteTable) private readonly routes: RouteTable) {}
 
-    use(_request: Request, response: Response, next: NextFunction): void {
-      const retired = this.routes.get(descriptor.context)?.mode === 'retired';
-      response.setHeader(SERVED_BY_HEADER, retired ? descriptor.service : MONOLITH);
-      next();
+    use(request: Request, response: Response, next: NextFunction): void {
+      const mode = this.routes.get(descriptor.context)?.mode;
+      response.setHeader(SERVED_BY_HEADER, mode === 'retired' ? descriptor.service : MONOLITH);
+      RequestContext.label({ mode: mode ?? 'monolith' });
+      withRequestedRoute(request.headers[ROUTE_OVERRIDE_HEADER.toLowerCase()], next);
     }
   }
   return ServedByDefault;
@@ -119,6 +135,25 @@ class ControlLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 }
 
+/** The facade's evidence: every instance writes its outcomes; the one leading instance decides. */
+@Injectable()
+class EvidenceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(OutcomeStore) private readonly outcomes: OutcomeStore,
+    @Inject(Decider) private readonly decider: Decider,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.outcomes.start();
+    this.decider.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.decider.stop();
+    await this.outcomes.stop();
+  }
+}
+
 @Injectable()
 class ServiceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
@@ -146,7 +181,7 @@ function controlPlane(app: string): Provider[] {
         connector.open({
           schema: 'strangler',
           entities: [],
-          migrations: [CreateStranglerTables1763700000900, CreateControlPlane1764700000900],
+          migrations: [CreateStranglerTables1763700000900, CreateControlPlane1764700000900, CreateEvidence1764800000900],
         }),
     },
     {
@@ -204,6 +239,53 @@ function controlPlane(app: string): Provider[] {
   ];
 }
 
+/** Outcomes, gates, plans and the decider: the facade's side of deciding a move from evidence. */
+function evidence(): Provider[] {
+  return [
+    {
+      provide: OutcomeStore,
+      inject: [STRANGLER_DATA_SOURCE, ControlChannel, StranglerAgent],
+      useFactory: (dataSource: DataSource, channel: ControlChannel, agent: StranglerAgent) =>
+        new OutcomeStore(dataSource, channel, agent.registry.instanceId),
+    },
+    {
+      provide: GateStore,
+      inject: [STRANGLER_DATA_SOURCE, ControlChannel],
+      useFactory: (dataSource: DataSource, channel: ControlChannel) => new GateStore(dataSource, channel),
+    },
+    {
+      provide: PlanStore,
+      inject: [STRANGLER_DATA_SOURCE, ControlChannel],
+      useFactory: (dataSource: DataSource, channel: ControlChannel) => new PlanStore(dataSource, channel),
+    },
+    {
+      provide: Promotion,
+      inject: [PlanStore, GateStore, RouteTable, MigrationControl, ShadowComparer],
+      useFactory: (plans: PlanStore, gates: GateStore, routes: RouteTable, control: MigrationControl, shadow: ShadowComparer) =>
+        new Promotion(plans, gates, routes, control, comparerEvidence(shadow)),
+    },
+    {
+      provide: Decider,
+      inject: [platformConfig.token, ControlChannel, RouteTable, MigrationControl, GateStore, PlanStore, OutcomeStore, Promotion],
+      useFactory: (
+        config: PlatformConfig,
+        channel: ControlChannel,
+        routes: RouteTable,
+        control: MigrationControl,
+        gates: GateStore,
+        plans: PlanStore,
+        outcomes: OutcomeStore,
+        promotion: Promotion,
+      ) => {
+        const leader = new LeaderLock(config.database, DECIDER_LOCK, (leading) => leading && decider.wake());
+        const decider: Decider = new Decider(leader, channel, routes, control, gates, plans, outcomes, promotion);
+        return decider;
+      },
+    },
+    EvidenceLifecycle,
+  ];
+}
+
 const ownDatabaseOf =
   (configuration: Configuration) =>
   (context: string): DatabaseConfig | undefined =>
@@ -224,7 +306,7 @@ export class StranglerModule {
     return {
       module: StranglerModule,
       imports: [ConfigModule.forFeature(stranglerConfig, platformConfig)],
-      controllers: [StranglerAdminController],
+      controllers: [StranglerAdminController, StranglerEvidenceController],
       providers: [
         StrangleableContexts,
         ShadowComparer,
@@ -240,11 +322,29 @@ export class StranglerModule {
             return client;
           },
         },
+        { provide: StranglerMetrics, inject: [Metrics], useFactory: (metrics: Metrics) => new StranglerMetrics(metrics) },
         {
           provide: RemoteServices,
-          inject: [StrangleableContexts, RPC_CLIENT, stranglerConfig.token],
-          useFactory: (contexts: StrangleableContexts, rpc: RpcClient | undefined, config: StranglerConfig) =>
-            new RemoteServices(contexts, rpc, { timeoutMs: config.timeoutMs, cooldownMs: config.breakerCooldownMs }),
+          inject: [StrangleableContexts, RPC_CLIENT, stranglerConfig.token, StranglerMetrics, Metrics, ShadowComparer, RouteTable],
+          useFactory: (
+            contexts: StrangleableContexts,
+            rpc: RpcClient | undefined,
+            config: StranglerConfig,
+            stranglerMetrics: StranglerMetrics,
+            metrics: Metrics,
+            shadow: ShadowComparer,
+            routes: RouteTable,
+          ) => {
+            const remotes = new RemoteServices(contexts, rpc, {
+              timeoutMs: config.timeoutMs,
+              cooldownMs: config.breakerCooldownMs,
+              maxInFlight: config.maxInFlight,
+              maxQueued: config.maxQueued,
+              observe: (service, outcome, seconds) => stranglerMetrics.remoteCall(service, outcome, seconds),
+            });
+            stranglerMetrics.register(metrics, { remotes, shadow, routes });
+            return remotes;
+          },
         },
         {
           provide: MigrationControl,
@@ -260,8 +360,18 @@ export class StranglerModule {
           ) => new MigrationControl(contexts, routes, remotes, handoffs, agent.registry, hosted, new AdvisoryLocks(dataSource)),
         },
         { provide: SchemaJanitor, inject: [STRANGLER_DATA_SOURCE], useFactory: (dataSource: DataSource) => new SchemaJanitor(dataSource) },
+        ...evidence(),
       ],
-      exports: [StrangleableContexts, ShadowComparer, RemoteServices, RouteTable, HandoffStore, StranglerAgent],
+      exports: [
+        StrangleableContexts,
+        ShadowComparer,
+        RemoteServices,
+        RouteTable,
+        HandoffStore,
+        StranglerAgent,
+        StranglerMetrics,
+        OutcomeStore,
+      ],
     };
   }
 
@@ -362,7 +472,17 @@ export class StranglerModule {
       providers: [
         {
           provide: ContextGateway,
-          inject: [StrangleableContexts, CommandBus, QueryBus, RouteTable, RemoteServices, ShadowComparer, HostedContexts],
+          inject: [
+            StrangleableContexts,
+            CommandBus,
+            QueryBus,
+            RouteTable,
+            RemoteServices,
+            ShadowComparer,
+            HostedContexts,
+            { token: StranglerMetrics, optional: true },
+            { token: OutcomeStore, optional: true },
+          ],
           useFactory: (
             contexts: StrangleableContexts,
             commands: CommandBus,
@@ -371,9 +491,12 @@ export class StranglerModule {
             remotes: RemoteServices,
             shadow: ShadowComparer,
             hosted: HostedContexts,
+            metrics: StranglerMetrics | undefined,
+            outcomes: OutcomeStore | undefined,
           ) => {
             contexts.register(descriptor);
-            return new ContextGateway(descriptor, contexts, commands, queries, routes, remotes.for(descriptor.context), shadow, hosted);
+            const remote = remotes.for(descriptor.context);
+            return new ContextGateway(descriptor, contexts, commands, queries, routes, remote, shadow, hosted, metrics, outcomes);
           },
         },
       ],

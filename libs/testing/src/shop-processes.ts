@@ -13,6 +13,8 @@ const SERVICES = ['ordering'];
 export interface ShopProcessesOptions {
   /** order-service instances started beside the monolith. */
   orderServices?: number;
+  /** Monolith instances (each on its own port and links, sharing the database); 1 unless given. */
+  monoliths?: number;
   /** Extra environment of the monolith (e.g. STRANGLER_TIMEOUT_MS). */
   monolithEnv?: TestEnv;
   /** LOG_LEVEL of every app. */
@@ -43,6 +45,8 @@ export interface AppInstance {
  */
 export class ShopProcesses {
   monolith: AppInstance;
+  /** Every monolith instance started: the first is `monolith`; a killed one stays here (see `running`). */
+  readonly monoliths: AppInstance[] = [];
   readonly orderServices: AppInstance[] = [];
   private readonly reader: pg.Pool;
   private readonly retired: Links[] = [];
@@ -59,6 +63,7 @@ export class ShopProcesses {
     monolith: AppInstance,
   ) {
     this.monolith = monolith;
+    this.monoliths.push(monolith);
     // The test reads the databases directly, not through a proxy: its view survives the faults it injects.
     this.reader = new pg.Pool({ connectionString: database.url, max: 4 });
     // An idle connection ended by the server (the database dropped at close) must not take the test process with it.
@@ -80,6 +85,8 @@ export class ShopProcesses {
       const monolith = { port, links, process: await AppProcess.start('monolith', port, withLinks(monolithEnv, links, { PORT: port })) };
       const shop = new ShopProcesses(database, ownDatabase, namespace, env, monolithEnv, tokens, monolith);
       try {
+        // One after the other: the first migrated the database; the others find it ready.
+        for (let i = 1; i < (options.monoliths ?? 1); i += 1) await shop.startAnotherMonolith();
         await Promise.all(Array.from({ length: options.orderServices ?? 1 }, () => shop.startOrderService()));
       } catch (error) {
         await shop.close();
@@ -115,6 +122,34 @@ export class ShopProcesses {
   /** Gives a server back to every app. */
   restore(server: Server): void {
     for (const links of this.allLinks()) links[server].restore();
+  }
+
+  /** The base URL of each monolith instance, in the order they were started. */
+  get baseUrls(): string[] {
+    return this.monoliths.map((instance) => `http://127.0.0.1:${instance.port}`);
+  }
+
+  /** Starts one more monolith instance (its own port and links, the same database and broker) and waits until it is ready. */
+  async startAnotherMonolith(): Promise<AppInstance> {
+    const links = await openLinks();
+    const port = await freePort();
+    try {
+      const process = await AppProcess.start('monolith', port, withLinks(this.monolithEnv, links, { PORT: port }));
+      await this.refuseIfClosed(process);
+      const instance = { port, links, process };
+      this.monoliths.push(instance);
+      return instance;
+    } catch (error) {
+      await closeLinks(links);
+      throw error;
+    }
+  }
+
+  /** kill -9 of one monolith instance (0 is `monolith`); its links are kept until close. */
+  async killMonolithAt(index: number): Promise<void> {
+    const instance = this.monoliths[index];
+    if (!instance) throw new Error(`no monolith instance ${index}`);
+    await instance.process.stop('SIGKILL');
   }
 
   /** Starts one more order-service instance and waits until it is ready. */
@@ -162,6 +197,7 @@ export class ShopProcesses {
     const process = await AppProcess.start('monolith', port, withLinks(this.monolithEnv, links, { PORT: port }));
     await this.refuseIfClosed(process);
     this.monolith = { port, links, process };
+    this.monoliths[0] = this.monolith;
   }
 
   /** A process that came up while close() ran would be left behind: it is killed instead. */
@@ -208,12 +244,18 @@ export class ShopProcesses {
   private named(): Array<[string, AppProcess]> {
     return [
       ['monolith', this.monolith.process],
+      ...this.monoliths.slice(1).map((instance, i): [string, AppProcess] => [`monolith ${i + 1}`, instance.process]),
       ...this.orderServices.map((instance, i): [string, AppProcess] => [`order-service ${i}`, instance.process]),
     ];
   }
 
   private allLinks(): Links[] {
-    return [this.monolith.links, ...this.orderServices.map((instance) => instance.links), ...this.retired];
+    return [
+      this.monolith.links,
+      ...this.monoliths.slice(1).map((instance) => instance.links),
+      ...this.orderServices.map((instance) => instance.links),
+      ...this.retired,
+    ];
   }
 }
 

@@ -12,7 +12,7 @@ import { AmqpTransport } from '../../../libs/platform/src/messaging/amqp/amqp-tr
 import { InProcessTransport } from '../../../libs/platform/src/messaging/in-process-transport.js';
 import { inboxSubscription } from '../../../libs/platform/src/messaging/inbox-consumer.js';
 import type { MessageTransport } from '../../../libs/platform/src/messaging/message-transport.js';
-import { outboxInboxMigration } from '../../../libs/platform/src/messaging/outbox-inbox.migration.js';
+import { outboxMigrations } from '../../../libs/platform/src/messaging/outbox-inbox.migration.js';
 import { percentile, sleep, waitUntil } from './measure.js';
 
 interface Probed {
@@ -128,12 +128,12 @@ export class OutboxProbe {
     const producerSource: DataSource = await this.connector.open({
       schema: producerSchema,
       entities: [],
-      migrations: [outboxInboxMigration(producerSchema)],
+      migrations: outboxMigrations(producerSchema),
     });
     const consumerSource: DataSource = await this.connector.open({
       schema: consumerSchema,
       entities: [],
-      migrations: [outboxInboxMigration(consumerSchema)],
+      migrations: outboxMigrations(consumerSchema),
     });
     const recorder = arrivalRecorder(consumerSchema);
     const consumer = new UnitOfWork(consumerSchema, { dataSource: consumerSource }, () => undefined);

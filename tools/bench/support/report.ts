@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Environment } from './environment.js';
 import { median, type LoadFigures } from './measure.js';
 import { handoffMedians, type HandoffFigures } from './handoff-freeze.js';
+import { MISSED_AFTER_MS, percentile, type RollbackFigures } from './rollback-drills.js';
 import type { OutboxFigures, OutboxTransportKind } from './outbox-latency.js';
 
 export interface LoadRound {
@@ -33,6 +34,7 @@ export interface Results {
   };
   starts: Record<string, number[]>;
   handoff?: HandoffFigures;
+  rollback?: RollbackFigures;
   /** Database round trips of an idle monolith, and the statements it sent, most frequent first. */
   idle?: { seconds: number; roundTrips: number; statements: Array<{ statement: string; count: number }> };
   /** Database round trips of the in-process monolith while it placed and settled `orders` orders, and the statements sent. */
@@ -83,6 +85,8 @@ const LOAD_ROWS: Array<[key: string, path: string, label: string]> = [
   ['place.monolith', '4', 'place an order until settled, monolith mode'],
   ['place.service', '4', 'place an order until settled, service mode'],
   ['place.inprocess', '4', 'place an order until settled, monolith, events in-process (no broker)'],
+  ['get.traced', '10', 'GET /orders/:id, monolith, tracing on (every request sampled, no exporter endpoint)'],
+  ['get.untraced', '10', 'GET /orders/:id, monolith, tracing off (OTEL_SDK_DISABLED=true)'],
 ];
 
 interface Verdict {
@@ -131,6 +135,9 @@ function verdicts(results: Results): Verdict[] {
     if (value !== undefined) out.push({ row, figure: `${value.toFixed(2)}x floor` });
   }
   ratio('list.app', 'list.app', 'list.floor', 'floor', 0.5, `7. req/s at ${c}`);
+  ratio('get.traced', 'get.traced', 'get.untraced', 'tracing off', 0.9, `10. req/s at ${c}`);
+  const tracingCpu = perRound(results, 'get.traced', 'get.untraced', (x, y) => x.cpuMsPerCall!.monolith! / y.cpuMsPerCall!.monolith!);
+  if (tracingCpu !== undefined) out.push({ row: 'get.traced', figure: `monolith CPU per call ${tracingCpu.toFixed(2)}x tracing off` });
   ratio('get.service', 'get.service', 'get.facade', 'monolith mode', 0.6, `2. req/s at ${c}`);
   const p50Gap = perRound(results, 'get.service', 'get.facade', (x, y) => x.c1.p50Ms - y.c1.p50Ms);
   if (p50Gap !== undefined)
@@ -186,6 +193,17 @@ function verdicts(results: Results): Verdict[] {
       met: refusedMs <= 5000,
     });
   }
+  for (const fault of results.rollback?.faults ?? []) {
+    const p95 = percentile([...fault.timesMs, ...new Array<number>(fault.missed).fill(MISSED_AFTER_MS)], 95);
+    out.push({
+      row: `rollback.${fault.fault}`,
+      target:
+        `11. ordering served by the monolith on every instance ≤ 10 s after ${fault.fault} ` +
+        `(p95 of ${fault.timesMs.length + fault.missed})`,
+      figure: `p95 ${(p95 / 1000).toFixed(2)} s`,
+      met: p95 <= 10_000,
+    });
+  }
   return out;
 }
 
@@ -210,7 +228,7 @@ export function render(results: Results): { table: string; targets: string } {
     const judged = mine.filter((v) => v.target !== undefined);
     return [
       mine.map((v) => v.figure).join('; '),
-      judged.map((v) => v.target!.replace(/^\d\. /, '')).join('; '),
+      judged.map((v) => v.target!.replace(/^\d+\. /, '')).join('; '),
       judged.map((v) => (v.met ? 'met' : '**missed**')).join('; '),
     ];
   };
@@ -347,6 +365,21 @@ export function render(results: Results): { table: string; targets: string } {
       '',
       `writes refused ${seconds(refusedMs)} for a client (frozen ${seconds(freezeMs)}, copy ${seconds(copyMs)})`,
       ...judged(`handoff.${direction}`).slice(1),
+    ]);
+  }
+  for (const fault of results.rollback?.faults ?? []) {
+    const rate = fault.attempts ? (100 * fault.errors) / fault.attempts : 0;
+    const longest = fault.timesMs.length ? seconds(Math.max(...fault.timesMs)) : '-';
+    rows.push([
+      '11',
+      `automatic rollback, canary 50, two monoliths under load, order-service ${fault.fault}, ` +
+        `${fault.timesMs.length + fault.missed} drills (${fault.missed} missed)`,
+      '',
+      '',
+      '',
+      '',
+      `${judged(`rollback.${fault.fault}`)[0]}, max ${longest}; client 5xx ${rate.toFixed(2)}% of ${fault.attempts} attempts`,
+      ...judged(`rollback.${fault.fault}`).slice(1),
     ]);
   }
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;

@@ -65,6 +65,8 @@ export interface BenchShopOptions {
   databaseUrl?: (url: string) => string;
   /** Gives order-service a database of ordering's own (ORDERING_OWN_DATABASE_URL). */
   ownDatabase?: boolean;
+  /** More environment for both apps (e.g. OTEL_SDK_DISABLED). */
+  env?: Record<string, string>;
 }
 
 export function expectStatus(what: string, status: number, actual: { status: number; body: unknown }): void {
@@ -101,6 +103,7 @@ export async function startBenchShop(options: BenchShopOptions, onCleanup: OnCle
     JWT_PUBLIC_KEY: keys.JWT_PUBLIC_KEY!,
     ADMIN_EMAIL: 'admin@bench.test',
     ADMIN_PASSWORD: randomBytes(12).toString('hex'),
+    ...options.env,
   };
   const nodeArgs = options.nodeArgs ?? [];
   const monolith = await ChildApp.start(

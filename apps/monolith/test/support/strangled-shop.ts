@@ -88,11 +88,19 @@ const HANDOFF_ENDS = new Set(['done', 'failed', 'aborted', 'interrupted', 'held'
  */
 export async function startStrangledShop(
   mode: StranglerMode,
-  options: { percent?: number; env?: Record<string, string>; serviceLogLevel?: string; services?: number; ownDatabase?: boolean } = {},
+  options: {
+    percent?: number;
+    env?: Record<string, string>;
+    /** Given to every order-service instance besides the shop's environment. */
+    serviceEnv?: Record<string, string>;
+    serviceLogLevel?: string;
+    services?: number;
+    ownDatabase?: boolean;
+  } = {},
 ): Promise<StrangledShop> {
   const shop = await startShop({ transport: 'amqp', env: options.env });
   const ownDatabase = options.ownDatabase ? await createTestDatabase('ordering_own') : undefined;
-  const serviceEnv = ownDatabase ? { ORDERING_OWN_DATABASE_URL: ownDatabase.url } : {};
+  const serviceEnv = { ...(ownDatabase ? { ORDERING_OWN_DATABASE_URL: ownDatabase.url } : {}), ...options.serviceEnv };
   const orderServices: OrderServiceProcess[] = [];
   for (let i = 0; i < (options.services ?? 1); i += 1) {
     orderServices.push(new OrderServiceProcess(shop.env, await freePort(), options.serviceLogLevel, serviceEnv));

@@ -2,6 +2,8 @@
 export const Role = {
   Customer: 'customer',
   Admin: 'admin',
+  /** May choose the side that serves a strangled context's request (X-Strangler-Route), to try the service first. */
+  Tester: 'tester',
 } as const;
 export type Role = (typeof Role)[keyof typeof Role];
 

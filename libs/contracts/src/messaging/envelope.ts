@@ -16,6 +16,8 @@ export interface MessageEnvelope<Payload = unknown> {
   /** The message id that caused this one, if any. */
   causationId: string | null;
   payload: Payload;
+  /** W3C trace context (`traceparent`, `tracestate`) of the work that published it, when traced. */
+  traceContext?: Record<string, string>;
 }
 
 export const routingKeyOf = (envelope: Pick<MessageEnvelope, 'type' | 'version'>): string => `${envelope.type}.v${envelope.version}`;

@@ -4,6 +4,7 @@ import {
   InvalidCredentialsError,
   InvalidDisplayNameError,
   InvalidEmailError,
+  OwnAdminRoleError,
   PasswordPolicyViolationError,
   TooManyLoginAttemptsError,
   TooManyRegistrationsError,
@@ -20,6 +21,7 @@ export const identityProblems: ProblemMapper = (error) => {
   if (error instanceof TooManyRegistrationsError) {
     return ProblemException.of(429, 'too-many-registrations', error.message, {}, { 'Retry-After': String(error.retryAfterSeconds) });
   }
+  if (error instanceof OwnAdminRoleError) return ProblemException.of(409, 'own-admin-role', error.message);
   if (error instanceof UserNotFoundError) return ProblemException.of(404, 'user-not-found', error.message);
   // The DTOs catch these first; the domain keeps its own guard and the answer stays a 400.
   if (error instanceof InvalidEmailError || error instanceof PasswordPolicyViolationError || error instanceof InvalidDisplayNameError) {

@@ -46,3 +46,9 @@ export class TooManyRegistrationsError extends IdentityError {
     super(`Too many registrations from this address. Try again in ${retryAfterSeconds} second(s).`);
   }
 }
+
+export class OwnAdminRoleError extends IdentityError {
+  constructor() {
+    super('An admin cannot take their own admin role away; another admin can.');
+  }
+}

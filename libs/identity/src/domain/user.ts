@@ -43,6 +43,12 @@ export class User {
     return new User({ ...state, roles: [...state.roles] });
   }
 
+  /** The same account holding these roles (at least one) instead. */
+  withRoles(roles: readonly string[]): User {
+    if (roles.length === 0) throw new Error('An account holds at least one role.');
+    return new User({ ...this.state, roles: [...roles] });
+  }
+
   get id(): string {
     return this.state.id;
   }

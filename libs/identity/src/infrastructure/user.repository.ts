@@ -35,4 +35,8 @@ export class TypeOrmUserRepository implements UserRepository {
     );
     return inserted.length === 1;
   }
+
+  async updateRoles(tx: Transaction, user: User): Promise<void> {
+    await entityManagerOf(tx).query('UPDATE identity.users SET roles = $2 WHERE id = $1', [user.id, user.roles]);
+  }
 }

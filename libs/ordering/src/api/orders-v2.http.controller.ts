@@ -20,7 +20,7 @@ import {
   UuidParamPipe,
   type AuthenticatedUser,
 } from '@shop/platform';
-import { ContextGateway } from '@shop/strangler';
+import { ApiStranglerRoute, ContextGateway } from '@shop/strangler';
 import { CancelOrder } from '../application/commands/cancel-order/cancel-order.command.js';
 import { PlaceOrder } from '../application/commands/place-order/place-order.command.js';
 import { GetOrder } from '../application/queries/get-order/get-order.query.js';
@@ -37,6 +37,7 @@ import { ApiIdempotencyKey, checkedIdempotencyKey, type StatusSettable } from '.
  */
 @ApiTags('orders')
 @ApiBearerAuth()
+@ApiStranglerRoute()
 @ApiUnauthorizedResponse({ description: 'missing, invalid or expired token' })
 @CountedApi('orders', 'v2')
 @Controller({ path: 'orders', version: '2' })

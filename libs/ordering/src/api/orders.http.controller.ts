@@ -12,7 +12,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { CountedApi, CurrentUser, PageQuery, UuidParamPipe, type AuthenticatedUser } from '@shop/platform';
-import { ContextGateway } from '@shop/strangler';
+import { ApiStranglerRoute, ContextGateway } from '@shop/strangler';
 import { CancelOrder } from '../application/commands/cancel-order/cancel-order.command.js';
 import { PlaceOrder } from '../application/commands/place-order/place-order.command.js';
 import type { OrderPage, OrderView } from '../application/order.view.js';
@@ -30,6 +30,7 @@ import { ApiIdempotencyKey, checkedIdempotencyKey, type StatusSettable } from '.
  */
 @ApiTags('orders')
 @ApiBearerAuth()
+@ApiStranglerRoute()
 @ApiUnauthorizedResponse({ description: 'missing, invalid or expired token' })
 @CountedApi('orders', 'v1')
 @Controller({ path: 'orders', version: '1' })

@@ -9,6 +9,8 @@ import { ProblemCatalog } from './problem-catalog.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
 import { ProblemJsonExpressAdapter } from './problem-json-express-adapter.js';
 import { setupOpenApi } from './openapi.js';
+import { Metrics } from '../observability/metrics.js';
+import { httpTelemetry } from '../observability/http-telemetry.js';
 import { requestContextMiddleware } from './request-context.js';
 
 export const BODY_LIMIT = '64kb';
@@ -21,7 +23,8 @@ export const HTTP_APP_OPTIONS: NestApplicationOptions = { bodyParser: false, buf
 
 /**
  * The HTTP conventions of shared/spec/http-api.md, applied identically by every app and by the
- * e2e tests: /api/v1 prefix with URI versioning, request ids, JSON bodies up to 64 KiB and 32 levels,
+ * e2e tests: /api/v1 prefix with URI versioning, request ids, a server span and RED metrics per request,
+ * JSON bodies up to 64 KiB and 32 levels,
  * strict validation, problem+json for every error and every unknown path, OpenAPI at /docs unless
  * switched off, the client's address taken from X-Forwarded-For only when TRUST_PROXY's proxies sent
  * it. Create the app with a ProblemJsonExpressAdapter and HTTP_APP_OPTIONS.
@@ -32,12 +35,13 @@ export function configureHttpApp(app: INestApplication): INestApplication {
   const express = app as NestExpressApplication;
   express.useLogger(app.get(Logger));
   express.use(requestContextMiddleware);
+  express.use(httpTelemetry(app.get(Metrics)));
   express.useBodyParser('json', { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
   express.use(rejectDeeplyNestedBodies);
   express.disable('x-powered-by');
   // Behind a proxy every request comes from the proxy: only the configured proxies may name the client (req.ip, @Ip()).
   express.set('trust proxy', app.get(Configuration).get(platformConfig).trustProxy);
-  express.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'docs', 'docs-json'] });
+  express.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'metrics', 'docs', 'docs-json'] });
   express.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
   express.useGlobalPipes(createValidationPipe());
   express.useGlobalFilters(new ProblemDetailsFilter(app.get(ProblemCatalog)));

@@ -1,7 +1,7 @@
 import type { INestApplication, Type } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { IS_PUBLIC } from '../auth/decorators.js';
+import { AUTHENTICATES_ITSELF, IS_PUBLIC } from '../auth/decorators.js';
 import { DEPRECATION_HEADER_DOCS } from './deprecation.js';
 import { MAX_JSON_DEPTH } from './json-limits.js';
 
@@ -56,8 +56,8 @@ export function setupOpenApi(app: INestApplication): OpenAPIObject {
 }
 
 /**
- * Every operation whose handler is not @Public() needs a bearer token; public ones say so with an
- * empty requirement, since an operation without `security` reads as undocumented, not as open.
+ * Every operation whose handler is not @Public() (or checks its bearer credential itself) needs a bearer
+ * token; public ones say so with an empty requirement, since an operation without `security` reads as undocumented, not as open.
  */
 function declareSecurity(app: INestApplication, document: OpenAPIObject): void {
   const controllers = new Map<string, Type>();
@@ -69,8 +69,9 @@ function declareSecurity(app: INestApplication, document: OpenAPIObject): void {
       const [controllerName = '', methodName = ''] = operation.operationId?.split('_') ?? [];
       const controller = controllers.get(controllerName);
       const handler = controller?.prototype[methodName] as object | undefined;
-      const isPublic = controller && handler && (Reflect.getMetadata(IS_PUBLIC, handler) || Reflect.getMetadata(IS_PUBLIC, controller));
-      operation.security = isPublic ? [] : [{ bearer: [] }];
+      const marked = (key: string) =>
+        Boolean(controller && handler && (Reflect.getMetadata(key, handler) || Reflect.getMetadata(key, controller)));
+      operation.security = marked(IS_PUBLIC) && !marked(AUTHENTICATES_ITSELF) ? [] : [{ bearer: [] }];
     }
   }
 }

@@ -24,6 +24,11 @@ export interface RequestContextStore {
    * (see UnitOfWork); cleared once recorded.
    */
   deliveredRequestId?: string;
+  /**
+   * What the request's metrics are labelled with besides its route: the context whose controller
+   * answers it and, for a strangleable context, the strangler mode it was routed under.
+   */
+  labels?: { context?: string; mode?: string };
 }
 
 const storage = new AsyncLocalStorage<RequestContextStore>();
@@ -36,6 +41,11 @@ export const RequestContext = {
   deadline: (): number | undefined => storage.getStore()?.deadline,
   deliveredRequestId: (): string | undefined => storage.getStore()?.deliveredRequestId,
   run: <T>(store: RequestContextStore, work: () => T): T => storage.run(store, work),
+  /** Labels the current request's metrics (see RequestContextStore.labels); nothing outside a request. */
+  label: (labels: { context?: string; mode?: string }): void => {
+    const store = storage.getStore();
+    if (store) store.labels = { ...store.labels, ...labels };
+  },
 };
 
 /** Keeps a caller's request id when it is a sane token, otherwise makes one. */

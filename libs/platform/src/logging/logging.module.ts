@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { ConfigModule } from '../config/config.module.js';
 import { platformConfig, type PlatformConfig } from '../config/platform.config.js';
 import { RequestContext } from '../http/request-context.js';
+import { traceIds } from '../observability/tracing.js';
 import { redactErrorsInLog, serializeError } from './error-redaction.js';
 
 /** pino-http logs each request at `info`; above it, its middleware writes nothing. */
@@ -14,7 +15,7 @@ const REDACTED = ['req.headers.authorization', 'req.headers.cookie', '*.password
 
 /**
  * Structured JSON logs (pino); every line carries the request id of the request or message that caused
- * it, and no error is logged with the values of its query (ADR 0028).
+ * it and the trace and span it was written in (`trace_id`, `span_id`), and no error is logged with the values of its query (ADR 0028).
  */
 @Module({
   imports: [
@@ -31,7 +32,7 @@ const REDACTED = ['req.headers.authorization', 'req.headers.cookie', '*.password
           genReqId: (request: IncomingMessage) => (request as IncomingMessage & { id: string }).id,
           mixin: () => {
             const requestId = RequestContext.requestId();
-            return requestId ? { requestId } : {};
+            return requestId ? { requestId, ...traceIds() } : traceIds();
           },
           redact: { paths: REDACTED, censor: '[redacted]' },
           // A failed query carries its bound values (emails, password hashes): no error reaches the log with them.

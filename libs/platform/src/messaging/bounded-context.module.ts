@@ -7,15 +7,18 @@ import {
   type DynamicModule,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
+import { ConfigModule } from '../config/config.module.js';
 import { ContextDatabase } from '../database/context-database.js';
+import { contextPoolConfig, type PoolSettings } from '../database/context-pool.js';
 import { DatabaseConnector, type ContextDatabaseOptions } from '../database/database-connector.js';
 import { contextDatabaseToken, dataSourceToken } from '../database/database.module.js';
 import { problemMapperProvider, type ProblemMapper } from '../http/problem-catalog.js';
 import { CONSUMERS_WAIT_FOR_CONTROL, CONTEXT_LOCATOR, HostedContexts, type ContextLocator } from './hosted-contexts.js';
 import { HandlerNames, inboxSubscription } from './inbox-consumer.js';
 import { MESSAGE_TRANSPORT, type MessageTransport } from './message-transport.js';
-import { outboxInboxMigration } from './outbox-inbox.migration.js';
-import { OutboxRelay } from './outbox-relay.js';
+import { outboxMigrations } from './outbox-inbox.migration.js';
+import { Metrics } from '../observability/metrics.js';
+import { DEFAULT_RELAY_OPTIONS, OutboxRelay } from './outbox-relay.js';
 import { UnitOfWork } from './unit-of-work.js';
 
 /** A context's subscriptions to integration events. */
@@ -68,14 +71,16 @@ export interface BoundedContextOptions extends Omit<ContextDatabaseOptions, 'sch
 export class BoundedContextModule {
   static register({ name, entities, migrations, problems }: BoundedContextOptions): DynamicModule {
     const database = contextDatabaseToken(name);
-    const options = { schema: name, entities, migrations: [outboxInboxMigration(name), ...migrations] };
+    const poolConfig = contextPoolConfig(name);
     return {
       module: BoundedContextModule,
+      imports: [ConfigModule.forFeature(poolConfig)],
       providers: [
         {
           provide: database,
-          inject: [DatabaseConnector, { token: CONTEXT_LOCATOR, optional: true }],
-          useFactory: async (connector: DatabaseConnector, locator: ContextLocator | undefined) => {
+          inject: [DatabaseConnector, poolConfig.token, { token: CONTEXT_LOCATOR, optional: true }],
+          useFactory: async (connector: DatabaseConnector, pool: PoolSettings, locator: ContextLocator | undefined) => {
+            const options = { schema: name, entities, migrations: [...outboxMigrations(name), ...migrations], pool };
             const located = await locator?.locate(name);
             const source = located ? await connector.openAt(located.database, options) : await connector.open(options);
             return new ContextDatabase(name, source, connector, options, located?.location);
@@ -85,8 +90,14 @@ export class BoundedContextModule {
         { provide: dataSourceToken(name), inject: [database], useFactory: (context: ContextDatabase) => context.dataSource },
         {
           provide: OutboxRelay,
-          inject: [database, MESSAGE_TRANSPORT],
-          useFactory: (context: ContextDatabase, transport: MessageTransport) => new OutboxRelay(name, context, transport),
+          inject: [database, MESSAGE_TRANSPORT, Metrics],
+          useFactory: (context: ContextDatabase, transport: MessageTransport, metrics: Metrics) =>
+            new OutboxRelay(name, context, transport, DEFAULT_RELAY_OPTIONS, {
+              published: (batchSeconds, waitedSeconds) => {
+                metrics.relayPublishDuration.observe({ context: name }, batchSeconds);
+                for (const seconds of waitedSeconds) metrics.relayLag.observe({ context: name }, seconds);
+              },
+            }),
         },
         {
           provide: UnitOfWork,

@@ -1,5 +1,8 @@
+import { SpanKind } from '@opentelemetry/api';
 import { routingKeyOf, type MessageEnvelope } from '@shop/contracts';
+import { isDatabaseTimeout } from '../database/context-pool.js';
 import { RequestContext } from '../http/request-context.js';
+import { contextFrom, inSpan } from '../observability/tracing.js';
 import { handlerBindingsOf, type IntegrationEventHandler } from './on-integration-event.decorator.js';
 import { HandlerUnavailableError, type Handled, type Subscription } from './message-transport.js';
 import type { UnitOfWork } from './unit-of-work.js';
@@ -33,8 +36,9 @@ export class HandlerNames {
 /**
  * Builds a context's subscription from its consumer classes. Each handler runs in one transaction
  * with its inbox row: a message already recorded for that handler is acknowledged and skipped. A
- * failure while the context's database does not answer is the database's, not the message's: it is
- * reported as HandlerUnavailableError, which the transport retries without counting.
+ * failure while the context's database does not answer (or answers too late: a statement or a wait
+ * for a connection timed out) is the database's, not the message's: it is reported as
+ * HandlerUnavailableError, which the transport retries without counting.
  */
 export function inboxSubscription(uow: UnitOfWork, consumers: object[], names = new HandlerNames()): Subscription {
   const handlers = new Map<string, BoundHandler[]>();
@@ -50,21 +54,39 @@ export function inboxSubscription(uow: UnitOfWork, consumers: object[], names = 
     queue: uow.schema,
     routingKeys: [...handlers.keys()],
     handle: (envelope: MessageEnvelope) =>
-      RequestContext.run({ requestId: envelope.correlationId, messageId: envelope.messageId }, async (): Promise<Handled> => {
-        let applied = false;
-        try {
-          for (const handler of handlers.get(routingKeyOf(envelope)) ?? []) {
-            applied =
-              (await uow.run(async (tx) => {
-                if (!(await uow.recordInInbox(tx, envelope.messageId, handler.name))) return false; // delivered before: already applied
-                await handler.run(envelope.payload, tx, envelope);
-                return true;
-              })) || applied;
+      RequestContext.run({ requestId: envelope.correlationId, messageId: envelope.messageId }, () =>
+        // A span in the trace the message carries, whichever transport brought it.
+        inSpan(`${routingKeyOf(envelope)} process`, consumeSpanOptions(uow.schema, envelope), async (span): Promise<Handled> => {
+          let applied = false;
+          try {
+            for (const handler of handlers.get(routingKeyOf(envelope)) ?? []) {
+              applied =
+                (await uow.run(async (tx) => {
+                  if (!(await uow.recordInInbox(tx, envelope.messageId, handler.name))) return false; // delivered before: already applied
+                  await handler.run(envelope.payload, tx, envelope);
+                  return true;
+                })) || applied;
+            }
+          } catch (error) {
+            throw !isDatabaseTimeout(error) && (await uow.isReachable()) ? error : new HandlerUnavailableError(error);
           }
-        } catch (error) {
-          throw (await uow.isReachable()) ? error : new HandlerUnavailableError(error);
-        }
-        return applied ? 'handled' : 'duplicate';
-      }),
+          span.setAttribute('shop.inbox.outcome', applied ? 'handled' : 'duplicate');
+          return applied ? 'handled' : 'duplicate';
+        }),
+      ),
+  };
+}
+
+function consumeSpanOptions(consumer: string, envelope: MessageEnvelope) {
+  return {
+    kind: SpanKind.CONSUMER,
+    parent: contextFrom(envelope.traceContext),
+    attributes: {
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': routingKeyOf(envelope),
+      'messaging.consumer.group.name': consumer,
+      'messaging.message.id': envelope.messageId,
+      'shop.context': consumer,
+    },
   };
 }

@@ -42,6 +42,29 @@ export function outboxInboxMigration(schema: string): new () => MigrationInterfa
 }
 
 /**
+ * The trace context of the work that wrote an outbox row (W3C `traceparent`/`tracestate`), so the
+ * relay publishes the event in that trace rather than in its own.
+ */
+export function outboxTraceContextMigration(schema: string): new () => MigrationInterface {
+  return class AddOutboxTraceContext implements MigrationInterface {
+    readonly name = 'AddOutboxTraceContext1764900000000';
+
+    async up(queryRunner: QueryRunner): Promise<void> {
+      await queryRunner.query(`ALTER TABLE "${schema}".outbox ADD COLUMN trace_context jsonb`);
+    }
+
+    async down(queryRunner: QueryRunner): Promise<void> {
+      await queryRunner.query(`ALTER TABLE "${schema}".outbox DROP COLUMN trace_context`);
+    }
+  };
+}
+
+/** Every migration of a context's outbox and inbox, in order: what a context's schema needs for them today. */
+export function outboxMigrations(schema: string): Array<new () => MigrationInterface> {
+  return [outboxInboxMigration(schema), outboxTraceContextMigration(schema)];
+}
+
+/**
  * Renames inbox handler keys, so messages handled under a handler's former name stay handled under
  * its new one (a redelivery after the rename is still recognised). `renames` maps old to new.
  */

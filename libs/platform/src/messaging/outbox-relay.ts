@@ -1,8 +1,10 @@
 import { Logger } from '@nestjs/common';
+import { SpanKind, trace, type Span } from '@opentelemetry/api';
 import type { MessageEnvelope } from '@shop/contracts';
 import type { DataSourceRef } from '../database/context-database.js';
 import { TransportUnavailableError, type MessageTransport } from './message-transport.js';
 import { MAX_ATTEMPTS, retryDelayMs } from './retry-policy.js';
+import { contextFrom, failed, traceCarrier, tracer } from '../observability/tracing.js';
 
 interface OutboxRow {
   position: string;
@@ -14,6 +16,7 @@ interface OutboxRow {
   causation_id: string | null;
   occurred_at: Date | string;
   attempts: number;
+  trace_context: Record<string, string> | null;
 }
 
 export interface RelayOptions {
@@ -41,6 +44,12 @@ const DUE_MARGIN_MS = 10;
  * wakes at once would clear both, leaving the row to the safety-net poll.
  */
 const TIMER_SLACK_MS = DUE_MARGIN_MS / 2;
+
+/** Hears what each pass handed over (metrics). */
+export interface RelayObserver {
+  /** A batch went to the transport: how long it took, and how long each of its published rows had waited in the outbox. */
+  published(batchSeconds: number, waitedSeconds: number[]): void;
+}
 
 export const DEFAULT_RELAY_OPTIONS: RelayOptions = {
   batchSize: 100,
@@ -71,6 +80,7 @@ export class OutboxRelay {
     private readonly database: DataSourceRef,
     private readonly transport: MessageTransport,
     private readonly options: RelayOptions = DEFAULT_RELAY_OPTIONS,
+    private readonly observer?: RelayObserver,
   ) {
     this.logger = new Logger(`OutboxRelay:${schema}`);
   }
@@ -146,7 +156,8 @@ export class OutboxRelay {
                 ORDER BY position LIMIT $1
                 FOR UPDATE SKIP LOCKED) due
         WHERE o.position = due.position
-        RETURNING o.position, o.id, o.type, o.version, o.payload, o.correlation_id, o.causation_id, o.occurred_at, o.attempts)
+        RETURNING o.position, o.id, o.type, o.version, o.payload, o.correlation_id, o.causation_id, o.occurred_at, o.attempts,
+                  o.trace_context)
        SELECT * FROM claimed ORDER BY position`,
       [this.options.batchSize, this.options.claimLeaseMs],
     );
@@ -154,8 +165,21 @@ export class OutboxRelay {
   }
 
   private async publish(rows: OutboxRow[]): Promise<number> {
-    const outcomes = await this.transport.publish(rows.map(toEnvelope));
+    // Each event is published in the trace of the work that wrote it (its stored context), not in the relay's.
+    const spans = rows.map((row) => this.publishSpan(row));
+    const started = performance.now();
+    const outcomes = await this.transport.publish(rows.map((row, i) => toEnvelope(row, spans[i])));
+    const handedOver = Date.now();
+    spans.forEach((span, i) => {
+      if (!span) return;
+      if (outcomes[i]) failed(span, outcomes[i]);
+      span.end();
+    });
     const published = rows.filter((_, i) => outcomes[i] === null).map((row) => row.id);
+    this.observer?.published(
+      (performance.now() - started) / 1000,
+      rows.filter((_, i) => outcomes[i] === null).map((row) => (handedOver - new Date(row.occurred_at).getTime()) / 1000),
+    );
     if (published.length > 0) {
       await this.database.dataSource.query(
         `UPDATE "${this.schema}".outbox SET published_at = now(), last_error = NULL WHERE id = ANY($1::uuid[])`,
@@ -164,6 +188,24 @@ export class OutboxRelay {
     }
     await Promise.all(rows.flatMap((row, i) => (outcomes[i] ? [this.fail(row, outcomes[i])] : [])));
     return published.length;
+  }
+
+  private publishSpan(row: OutboxRow): Span | undefined {
+    if (!row.trace_context) return undefined;
+    return tracer().startSpan(
+      `${row.type} publish`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          'messaging.operation.type': 'publish',
+          'messaging.destination.name': `${row.type}.v${row.version}`,
+          'messaging.message.id': row.id,
+          'shop.context': this.schema,
+          'shop.outbox.attempt': row.attempts,
+        },
+      },
+      contextFrom(row.trace_context),
+    );
   }
 
   private async fail(row: OutboxRow, error: Error): Promise<void> {
@@ -214,7 +256,7 @@ export class OutboxRelay {
   }
 }
 
-function toEnvelope(row: OutboxRow): MessageEnvelope {
+function toEnvelope(row: OutboxRow, span: Span | undefined): MessageEnvelope {
   return {
     messageId: row.id,
     type: row.type,
@@ -223,5 +265,6 @@ function toEnvelope(row: OutboxRow): MessageEnvelope {
     correlationId: row.correlation_id,
     causationId: row.causation_id,
     occurredAt: new Date(row.occurred_at).toISOString(),
+    ...(span ? { traceContext: traceCarrier(trace.setSpan(contextFrom(row.trace_context!), span)) } : {}),
   };
 }

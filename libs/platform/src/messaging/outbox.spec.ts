@@ -9,7 +9,7 @@ import { inboxSubscription } from './inbox-consumer.js';
 import { InProcessTransport } from './in-process-transport.js';
 import type { MessageTransport } from './message-transport.js';
 import { OnIntegrationEvent } from './on-integration-event.decorator.js';
-import { inboxHandlerRenames, outboxInboxMigration } from './outbox-inbox.migration.js';
+import { inboxHandlerRenames, outboxMigrations } from './outbox-inbox.migration.js';
 import { DEFAULT_RELAY_OPTIONS, OutboxRelay } from './outbox-relay.js';
 import { entityManagerOf, UnitOfWork, type Transaction } from './unit-of-work.js';
 
@@ -48,11 +48,11 @@ describe('transactional outbox and inbox (PostgreSQL)', () => {
   beforeAll(async () => {
     database = await createTestDatabase('outbox');
     connector = new DatabaseConnector({ kind: 'postgres', url: database.url });
-    producerSource = await connector.open({ schema: 'producer', entities: [], migrations: [outboxInboxMigration('producer')] });
+    producerSource = await connector.open({ schema: 'producer', entities: [], migrations: outboxMigrations('producer') });
     consumerSource = await connector.open({
       schema: 'consumer',
       entities: [],
-      migrations: [outboxInboxMigration('consumer'), CreateEffects1763700000001],
+      migrations: [...outboxMigrations('consumer'), CreateEffects1763700000001],
     });
   });
   afterAll(async () => {
@@ -190,7 +190,7 @@ describe('transactional outbox and inbox (PostgreSQL)', () => {
       await connector.open({
         schema: 'consumer',
         entities: [],
-        migrations: [outboxInboxMigration('consumer'), CreateEffects1763700000001, rename],
+        migrations: [...outboxMigrations('consumer'), CreateEffects1763700000001, rename],
       });
 
       const { transport } = await wire();

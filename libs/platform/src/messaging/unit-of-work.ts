@@ -4,6 +4,7 @@ import type { MessageEnvelope, MessageType } from '@shop/contracts';
 import type { DataSourceRef } from '../database/context-database.js';
 import { assertBeforeDeadline } from '../http/deadline.js';
 import { RequestContext } from '../http/request-context.js';
+import { traceCarrier, type TraceCarrier } from '../observability/tracing.js';
 
 const REACHABLE_TIMEOUT_MS = 2000;
 
@@ -127,8 +128,8 @@ export class UnitOfWork {
 
   private async writeOutbox(manager: EntityManager, envelope: MessageEnvelope): Promise<void> {
     await manager.query(
-      `INSERT INTO "${this.schema}".outbox (id, type, version, payload, correlation_id, causation_id, occurred_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      `INSERT INTO "${this.schema}".outbox (id, type, version, payload, correlation_id, causation_id, occurred_at, trace_context)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [
         envelope.messageId,
         envelope.type,
@@ -137,9 +138,15 @@ export class UnitOfWork {
         envelope.correlationId,
         envelope.causationId,
         envelope.occurredAt,
+        envelope.traceContext ? JSON.stringify(envelope.traceContext) : null,
       ],
     );
   }
+}
+
+function traceContextField(): { traceContext?: TraceCarrier } {
+  const traceContext = traceCarrier();
+  return traceContext.traceparent ? { traceContext } : {};
 }
 
 /** Stamps a new message with the ids of the request or message being handled. */
@@ -153,5 +160,6 @@ export function envelopeFor<Payload>(type: MessageType<Payload>, payload: Payloa
     correlationId: RequestContext.requestId() ?? messageId,
     causationId: RequestContext.messageId() ?? null,
     payload,
+    ...traceContextField(),
   };
 }

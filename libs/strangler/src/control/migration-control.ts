@@ -6,6 +6,9 @@ import { isActive, stepIndex, type Handoff, type HandoffDirection, type HandoffS
 import type { AdvisoryLocks } from './advisory-locks.js';
 import type { Instance, InstanceRegistry } from './instances.js';
 
+/** Who the audit names for what the strangler does by itself. */
+export const AUTOMATIC = 'strangler';
+
 const conflict = (slug: string, detail: string) => ProblemException.of(409, slug, detail);
 
 /**
@@ -30,7 +33,14 @@ export class MigrationControl {
     return descriptor;
   }
 
-  async changeRoute(context: string, mode: StranglerMode, percent: number, by: string): Promise<Route> {
+  /** Changes a context's route if its rules allow it now; the audit row says `route` unless another action is named. */
+  async changeRoute(
+    context: string,
+    mode: StranglerMode,
+    percent: number,
+    by: string,
+    audit: { action: string; details?: Record<string, unknown> } = { action: 'route' },
+  ): Promise<Route> {
     const descriptor = this.descriptor(context);
     const route = this.routes.get(context);
     const handoff = await this.handoffs.get(context);
@@ -52,7 +62,26 @@ export class MigrationControl {
     }
     if (mode !== 'monolith') await this.assertServiceCanServe(context, descriptor.service);
     if (mode !== 'service') await this.assertMonolithsHost(context);
-    return this.routes.change(context, mode, percent, by);
+    return this.routes.update(context, { mode, percent }, { ...audit, by });
+  }
+
+  /**
+   * A breached gate sends the context back to the monolith at once, with the reason and the window's
+   * figures in the audit row. Refused (the caller raises an alert instead) when the monolith cannot
+   * serve it: retired, handing off, or not hosted by every monolith instance.
+   */
+  async rollBack(context: string, reason: string, figures: unknown): Promise<Route> {
+    const route = this.routes.get(context);
+    if (route?.mode === 'retired' || route?.dataLocation === 'own') {
+      throw conflict('context-retired', `${context} is retired; the monolith cannot serve it.`);
+    }
+    if (isActive(await this.handoffs.get(context))) throw conflict('handoff-in-progress', `A handoff of ${context} is under way.`);
+    await this.assertMonolithsHost(context);
+    return this.routes.update(
+      context,
+      { mode: 'monolith', percent: 0 },
+      { action: 'gate.rollback', by: AUTOMATIC, details: { reason, figures } },
+    );
   }
 
   /** Starts handing a context's data to its service (`out`) or back (`back`). */

@@ -7,7 +7,7 @@ import {
   DatabaseConnector,
   entityManagerOf,
   generateRsaKeyPair,
-  outboxInboxMigration,
+  outboxMigrations,
   ProblemCatalog,
   RpcClient,
   RpcServer,
@@ -84,7 +84,7 @@ describe('StranglerEndpoint: a request the broker delivers again', () => {
     source = await connector.open({
       schema: 'probe',
       entities: [],
-      migrations: [outboxInboxMigration('probe'), CreateThings1763700000002],
+      migrations: [...outboxMigrations('probe'), CreateThings1763700000002],
     });
   });
 

@@ -9,9 +9,11 @@ import {
 } from '@shop/platform';
 import { ServiceUnavailableError, type RemoteReply, type RemoteService } from '../remote/remote-service.js';
 import type { ShadowComparer } from '../shadow/shadow-comparer.js';
+import type { OutcomeRecorder } from '../evidence/outcomes.js';
 import { ContextGateway } from './context-gateway.js';
 import type { Route, RouteTable } from './route-table.js';
 import { StrangleableContexts, type RemoteMessage, type StrangleableContext, type StranglerMode } from './strangleable-context.js';
+import { withRequestedRoute } from './tester-override.js';
 
 interface Thing {
   id: string;
@@ -105,6 +107,8 @@ function setUp(mode: StranglerMode | undefined, options: { percent?: number; rem
   const routes = { get: (context: string) => (context === 'probe' ? route : undefined) };
   const remote = options.remote === null ? undefined : (options.remote ?? new FakeRemote());
   const shadow = new RecordingComparer();
+  const outcomes: Array<{ side: string; error: boolean }> = [];
+  const recorder: OutcomeRecorder = { record: (_context, side, _ms, error) => outcomes.push({ side, error }) };
   const gateway = new ContextGateway(
     probe,
     contexts,
@@ -114,8 +118,10 @@ function setUp(mode: StranglerMode | undefined, options: { percent?: number; rem
     remote && stand<RemoteService>(remote),
     stand<ShadowComparer>(shadow),
     hostingProbe,
+    undefined,
+    recorder,
   );
-  return { gateway, commands, queries, remote, shadow };
+  return { gateway, commands, queries, remote, shadow, outcomes };
 }
 
 /** Runs a call as an HTTP request would, capturing the response headers the gateway sets. */
@@ -395,6 +401,82 @@ describe('ContextGateway', () => {
       }
 
       for (const [caller, served] of sides) expect({ caller, sides: served.size }).toEqual({ caller, sides: 1 });
+    });
+  });
+
+  describe('evidence for the gates', () => {
+    it('records each answer once, on the side that gave it; a 4xx is an answer, a 5xx an error', async () => {
+      const remote = new FakeRemote();
+      const { gateway, outcomes } = setUp('service', { remote });
+      await serve(() => gateway.query(new GetThing(alice, 'thing-1')));
+      remote.answer = async () => ({ ok: false, problem: { type: 'about:blank', title: 'Conflict', status: 409, detail: 'no' } });
+      await serve(() => gateway.command(new DoThing(alice, 'thing-1')));
+      remote.answer = async () => ({ ok: false, problem: { type: 'about:blank', title: 'Oops', status: 500, detail: 'boom' } });
+      await serve(() => gateway.command(new DoThing(alice, 'thing-1')));
+
+      expect(outcomes).toEqual([
+        { side: 'service', error: false },
+        { side: 'service', error: false },
+        { side: 'service', error: true },
+      ]);
+    });
+
+    it('counts a read that fell back to the monolith as a service error, once', async () => {
+      const remote = new FakeRemote();
+      remote.answer = async () => {
+        throw new ServiceUnavailableError('probe-service', new RpcUnavailableError('no answer', 'timeout'));
+      };
+      const { gateway, outcomes } = setUp('service', { remote });
+
+      const { value } = await serve(() => gateway.query(new GetThing(alice, 'thing-1')));
+
+      expect(value).toEqual({ id: 'thing-1', servedBy: 'monolith' });
+      expect(outcomes).toEqual([{ side: 'service', error: true }]);
+    });
+
+    it('records the monolith side in shadow mode', async () => {
+      const { gateway, outcomes } = setUp('shadow');
+      await serve(() => gateway.query(new GetThing(alice, 'thing-1')));
+      expect(outcomes).toEqual([{ side: 'monolith', error: false }]);
+    });
+  });
+
+  describe('X-Strangler-Route', () => {
+    const tester: AuthenticatedUser = { id: 'tess', roles: ['tester'] };
+    const asked = <T>(header: string, call: () => Promise<T>) =>
+      serve(() => new Promise<T>((resolve, reject) => withRequestedRoute(header, () => void call().then(resolve, reject))));
+
+    it("sends a tester's request to the side asked for, left out of the evidence", async () => {
+      const { gateway, remote, queries, outcomes } = setUp('monolith');
+      const { value, headers } = await asked('service', () => gateway.query(new GetThing(tester, 'thing-1')));
+      expect(value).toEqual({ id: 'thing-1', servedBy: 'probe-service' });
+      expect(headers).toEqual({ 'X-Served-By': 'probe-service' });
+      expect(remote!.calls).toHaveLength(1);
+      expect(queries.executed).toEqual([]);
+      expect(outcomes).toEqual([]);
+    });
+
+    it('serves an admin from the monolith when asked, whatever the route', async () => {
+      const { gateway, remote } = setUp('service');
+      const { headers } = await asked('monolith', () => gateway.query(new GetThing({ id: 'ada', roles: ['admin'] }, 'thing-1')));
+      expect(headers).toEqual({ 'X-Served-By': 'monolith' });
+      expect(remote!.calls).toEqual([]);
+    });
+
+    it("ignores a customer's header", async () => {
+      const { gateway, remote, outcomes } = setUp('monolith');
+      const { headers } = await asked('service', () => gateway.query(new GetThing(alice, 'thing-1')));
+      expect(headers).toEqual({ 'X-Served-By': 'monolith' });
+      expect(remote!.calls).toEqual([]);
+      expect(outcomes).toEqual([{ side: 'monolith', error: false }]);
+    });
+
+    it('refuses a value other than service or monolith from a tester with a 400, serving nothing', async () => {
+      const { gateway, remote, queries } = setUp('monolith');
+      const { error } = await asked('both', () => gateway.query(new GetThing(tester, 'thing-1')));
+      expect((error as ProblemException).problem).toMatchObject({ status: 400, errors: [{ field: 'X-Strangler-Route' }] });
+      expect(remote!.calls).toEqual([]);
+      expect(queries.executed).toEqual([]);
     });
   });
 });

@@ -10,4 +10,6 @@ export interface UserRepository {
    * whether it did. Decided by the unique index, so of two concurrent inserts exactly one wins.
    */
   insertIfEmailFree(tx: Transaction, user: User): Promise<boolean>;
+  /** Writes the user's roles in the caller's transaction. */
+  updateRoles(tx: Transaction, user: User): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import type { ConsumeMessage, Options } from 'amqplib';
 import type { MessageEnvelope } from '@shop/contracts';
-import { HEADERS } from './amqp-names.js';
+import { HEADERS, TRACE_HEADERS } from './amqp-names.js';
 
 /**
  * The envelope on the wire: the payload is the JSON body; identity and tracing ride in standard
@@ -21,6 +21,7 @@ export function toAmqpMessage(envelope: MessageEnvelope): { content: Buffer; opt
         [HEADERS.version]: envelope.version,
         [HEADERS.occurredAt]: envelope.occurredAt,
         ...(envelope.causationId ? { [HEADERS.causationId]: envelope.causationId } : {}),
+        ...envelope.traceContext,
       },
     },
   };
@@ -53,5 +54,14 @@ export function fromAmqpMessage(message: ConsumeMessage): MessageEnvelope {
     correlationId: typeof properties.correlationId === 'string' ? properties.correlationId : properties.messageId,
     causationId: typeof headers[HEADERS.causationId] === 'string' ? headers[HEADERS.causationId] : null,
     payload,
+    ...traceContextOf(headers),
   };
+}
+
+/** The W3C trace context headers a message carries, if any. */
+function traceContextOf(headers: Record<string, unknown>): { traceContext?: Record<string, string> } {
+  const traceContext = Object.fromEntries(
+    TRACE_HEADERS.flatMap((name) => (typeof headers[name] === 'string' ? [[name, headers[name]] as const] : [])),
+  );
+  return traceContext.traceparent ? { traceContext } : {};
 }

@@ -48,3 +48,6 @@ export const HEADERS = {
   attempts: 'x-delivery-attempts',
   lastError: 'x-last-error',
 } as const;
+
+/** W3C trace context, carried as message headers under its HTTP header names. */
+export const TRACE_HEADERS = ['traceparent', 'tracestate'] as const;

@@ -14,7 +14,7 @@ import {
 } from '@shop/testing';
 import { inboxSubscription } from '../inbox-consumer.js';
 import { OnIntegrationEvent } from '../on-integration-event.decorator.js';
-import { outboxInboxMigration } from '../outbox-inbox.migration.js';
+import { outboxMigrations } from '../outbox-inbox.migration.js';
 import { DEFAULT_RELAY_OPTIONS, OutboxRelay } from '../outbox-relay.js';
 import { entityManagerOf, UnitOfWork, type Transaction } from '../unit-of-work.js';
 import { AmqpConnection } from './amqp-connection.js';
@@ -93,11 +93,11 @@ describe('RabbitMQ transport against the real broker', () => {
   beforeAll(async () => {
     database = await createTestDatabase('amqp');
     connector = new DatabaseConnector({ kind: 'postgres', url: database.url });
-    producerSource = await connector.open({ schema: 'producer', entities: [], migrations: [outboxInboxMigration('producer')] });
+    producerSource = await connector.open({ schema: 'producer', entities: [], migrations: outboxMigrations('producer') });
     consumerSource = await connector.open({
       schema: 'consumer',
       entities: [],
-      migrations: [outboxInboxMigration('consumer'), CreateEffects1763700000001],
+      migrations: [...outboxMigrations('consumer'), CreateEffects1763700000001],
     });
 
     const broker = new URL(TEST_AMQP_URL);
@@ -231,7 +231,7 @@ describe('RabbitMQ transport against the real broker', () => {
       const patientSource = await patientConnector.open({
         schema: 'patient',
         entities: [],
-        migrations: [outboxInboxMigration('patient'), CreatePatientEffects1763700000003],
+        migrations: [...outboxMigrations('patient'), CreatePatientEffects1763700000003],
       });
       await transport.subscribe(
         inboxSubscription(new UnitOfWork('patient', { dataSource: patientSource }, () => undefined), [new PatientCounter()]),

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
+import { context, SpanKind, trace, type Span } from '@opentelemetry/api';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { AmqpConnection } from './amqp-connection.js';
 import { DEADLINE_HEADER, parseDeadline } from '../../http/deadline.js';
+import { timedOut } from '../../observability/timeouts.js';
+import { contextFrom, failed, traceCarrier, tracer } from '../../observability/tracing.js';
 import type { AmqpNames } from './amqp-names.js';
 
 /** What a request carries besides its payload: the caller's token and the request id, for the responder to verify and log. */
@@ -62,6 +65,7 @@ interface Pending {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
   timer: NodeJS.Timeout;
+  span: Span;
 }
 
 /**
@@ -69,6 +73,7 @@ interface Pending {
  * a call made while the broker is away fails at once with RpcUnavailableError instead of hanging.
  */
 export class RpcClient {
+  private readonly logger = new Logger('RpcClient');
   private readonly pending = new Map<string, Pending>();
   private channel: Channel | undefined;
 
@@ -90,12 +95,25 @@ export class RpcClient {
     }
     const correlationId = randomUUID();
     const deadline = Date.now() + timeoutMs - replyMarginMs(timeoutMs);
+    const span = tracer().startSpan(`${service} ${request.route}`, {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'rpc.system': 'shop-request-reply',
+        'rpc.service': service,
+        'rpc.method': request.route,
+        'messaging.message.id': correlationId,
+      },
+    });
     return new Promise<Reply>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(correlationId);
-        reject(new RpcUnavailableError(`${service} did not answer ${request.route} within ${timeoutMs} ms`, 'timeout', deadline));
+        timedOut(this.logger, 'request-reply', service, timeoutMs, { route: request.route });
+        const error = new RpcUnavailableError(`${service} did not answer ${request.route} within ${timeoutMs} ms`, 'timeout', deadline);
+        failed(span, error);
+        span.end();
+        reject(error);
       }, timeoutMs);
-      this.pending.set(correlationId, { resolve: resolve as (value: unknown) => void, reject, timer });
+      this.pending.set(correlationId, { resolve: resolve as (value: unknown) => void, reject, timer, span });
       try {
         channel.sendToQueue(
           this.names.requestQueue(service),
@@ -103,7 +121,8 @@ export class RpcClient {
           {
             correlationId,
             replyTo: this.replyTo,
-            headers: { ...request.headers, [DEADLINE_HEADER]: String(deadline) },
+            // The responder continues this trace (W3C traceparent/tracestate beside the caller's headers).
+            headers: { ...request.headers, ...traceCarrier(trace.setSpan(context.active(), span)), [DEADLINE_HEADER]: String(deadline) },
             contentType: 'application/json',
             // A request nobody picked up before the caller gave up is worthless: let the broker drop it.
             expiration: String(timeoutMs),
@@ -112,6 +131,8 @@ export class RpcClient {
       } catch (error) {
         clearTimeout(timer);
         this.pending.delete(correlationId);
+        failed(span, error);
+        span.end();
         reject(new RpcUnavailableError((error as Error).message, 'disconnected'));
       }
     });
@@ -120,6 +141,7 @@ export class RpcClient {
   async close(): Promise<void> {
     for (const [id, pending] of this.pending) {
       clearTimeout(pending.timer);
+      pending.span.end();
       pending.reject(new RpcUnavailableError('the client is closing', 'disconnected'));
       this.pending.delete(id);
     }
@@ -155,6 +177,10 @@ export class RpcClient {
     if (!pending) return; // late reply to a call that already timed out
     this.pending.delete(message.properties.correlationId);
     clearTimeout(pending.timer);
+    // The reply names the responder's span: the caller's span links to it (one trace either way).
+    const replied = String(message.properties.headers?.traceparent ?? '');
+    if (replied) pending.span.setAttribute('shop.rpc.reply_traceparent', replied);
+    pending.span.end();
     try {
       pending.resolve(JSON.parse(message.content.toString('utf8')));
     } catch (error) {
@@ -185,26 +211,47 @@ export class RpcServer {
       const queue = this.names.requestQueue(service);
       await channel.assertQueue(queue, { durable: true });
       await channel.prefetch(this.prefetch);
-      await channel.consume(queue, (message) => message && void this.answer(channel, handler, message));
+      await channel.consume(queue, (message) => message && void this.answer(channel, service, handler, message));
     });
   }
 
-  private async answer(channel: Channel, handler: RpcHandler, message: ConsumeMessage): Promise<void> {
+  private async answer(channel: Channel, service: string, handler: RpcHandler, message: ConsumeMessage): Promise<void> {
     const { correlationId, replyTo, headers } = message.properties;
+    const requestHeaders = stringHeaders(headers);
+    const parent = contextFrom(requestHeaders);
+    const span = tracer().startSpan(
+      `${service} request`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: { 'rpc.system': 'shop-request-reply', 'rpc.service': service, 'messaging.message.id': String(correlationId) },
+      },
+      parent,
+    );
+    const traced = trace.setSpan(parent, span);
     try {
       const { route, payload } = JSON.parse(message.content.toString('utf8')) as { route: string; payload: unknown };
-      const requestHeaders = stringHeaders(headers);
+      span.updateName(`${service} ${route}`);
+      span.setAttribute('rpc.method', route);
       const deadline = parseDeadline(requestHeaders[DEADLINE_HEADER]);
-      const reply = await handler({ id: correlationId as string | undefined, route, payload, headers: requestHeaders, deadline });
-      channel.sendToQueue(replyTo, Buffer.from(JSON.stringify(reply ?? null)), { correlationId, contentType: 'application/json' });
+      const reply = await context.with(traced, () =>
+        handler({ id: correlationId as string | undefined, route, payload, headers: requestHeaders, deadline }),
+      );
+      channel.sendToQueue(replyTo, Buffer.from(JSON.stringify(reply ?? null)), {
+        correlationId,
+        contentType: 'application/json',
+        headers: traceCarrier(traced),
+      });
       channel.ack(message);
     } catch (error) {
+      failed(span, error);
       this.logger.error({ err: error, correlationId }, 'request could not be answered');
       try {
         channel.nack(message, false, false);
       } catch {
         // channel gone: the broker redelivers or drops the expired request
       }
+    } finally {
+      span.end();
     }
   }
 }

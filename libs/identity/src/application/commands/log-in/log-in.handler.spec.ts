@@ -48,6 +48,7 @@ const users: UserRepository = {
   findById: async () => null,
   findByEmail: async (email) => (email.equals(ann.email) ? ann : null),
   insertIfEmailFree: async () => true,
+  updateRoles: async () => undefined,
 };
 const tokens = {
   issue: (user: { id: string; roles: string[] }) => ({

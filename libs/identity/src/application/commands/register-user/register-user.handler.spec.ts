@@ -35,6 +35,7 @@ describe('RegisterUserHandler', () => {
         log.push(`insert ${user.email.value}`);
         return true;
       },
+      updateRoles: async () => undefined,
     };
     const uow = { run: (work: (tx: unknown) => Promise<unknown>) => work({ publish: async () => log.push('publish') }) };
     handler = new RegisterUserHandler(uow as unknown as UnitOfWork, users, hasher, limiter);
