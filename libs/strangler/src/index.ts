@@ -10,3 +10,6 @@ export {
 } from './routing/strangleable-context.js';
 export { RouteTable, type Route } from './routing/route-table.js';
 export { inCanary } from './routing/canary.js';
+export { RemoteServices } from './remote/remote-services.js';
+export { ShadowStore, type ShadowSums, type ShadowSampleView } from './shadow/shadow-store.js';
+export { shadowConfig, type ShadowConfig } from './shadow/shadow.config.js';

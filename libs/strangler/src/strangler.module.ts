@@ -36,6 +36,7 @@ import {
 } from '@shop/platform';
 import { CreateStranglerTables1763700000900 } from './control/1763700000900-create-strangler-tables.migration.js';
 import { CreateControlPlane1764700000900 } from './control/1764700000900-control-plane.migration.js';
+import { CreateShadowTables1764800000910 } from './control/1764800000910-shadow.migration.js';
 import { AdvisoryLocks } from './control/advisory-locks.js';
 import { ControlChannel } from './control/control-channel.js';
 import { HandoffDriver } from './control/handoff-driver.js';
@@ -51,12 +52,20 @@ import { ContextGateway, MONOLITH, SERVED_BY_HEADER } from './routing/context-ga
 import { RouteTable } from './routing/route-table.js';
 import { StrangleableContexts, type StrangleableContext } from './routing/strangleable-context.js';
 import { ShadowComparer } from './shadow/shadow-comparer.js';
+import { ShadowMirror } from './shadow/shadow-mirror.js';
+import { ShadowSettings } from './shadow/shadow-settings.js';
+import { ShadowStore } from './shadow/shadow-store.js';
+import { shadowConfig, type ShadowConfig } from './shadow/shadow.config.js';
 import { bootModeConfig, ownDatabaseConfig, stranglerConfig, type StranglerConfig } from './strangler.config.js';
 
 /** The strangler's own schema, like a context's: routes, their audit trail, instances, handoffs. */
 const STRANGLER_DATA_SOURCE = dataSourceToken('strangler');
 const RPC_CLIENT = Symbol('RpcClient');
 const SERVED = Symbol('ServedContexts');
+/** The latest mismatch samples kept per route. */
+const SAMPLES_PER_ROUTE = 20;
+/** How often each instance writes its shadow counts (a second's row is complete soon after it ends). */
+const SHADOW_FLUSH_MS = 1000;
 
 /**
  * Marks every answer of a strangled context's routes with who serves the context by default (so a
@@ -119,6 +128,25 @@ class ControlLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 }
 
+/** Samples, counts and settings of the facade's shadow: read before the first request, written until the last. */
+@Injectable()
+class ShadowLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(ShadowSettings) private readonly settings: ShadowSettings,
+    @Inject(ShadowStore) private readonly store: ShadowStore,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.settings.start();
+    this.store.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.settings.stop();
+    await this.store.stop();
+  }
+}
+
 @Injectable()
 class ServiceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
@@ -146,7 +174,7 @@ function controlPlane(app: string): Provider[] {
         connector.open({
           schema: 'strangler',
           entities: [],
-          migrations: [CreateStranglerTables1763700000900, CreateControlPlane1764700000900],
+          migrations: [CreateStranglerTables1763700000900, CreateControlPlane1764700000900, CreateShadowTables1764800000910],
         }),
     },
     {
@@ -204,6 +232,36 @@ function controlPlane(app: string): Provider[] {
   ];
 }
 
+/** The facade's shadow: settings per context, the fleet's counts and samples, the comparer behind its bulkhead. */
+function shadow(): Provider[] {
+  return [
+    {
+      provide: ShadowSettings,
+      inject: [STRANGLER_DATA_SOURCE, ControlChannel, StrangleableContexts],
+      useFactory: (dataSource: DataSource, channel: ControlChannel, contexts: StrangleableContexts) =>
+        new ShadowSettings(dataSource, channel, (context) => contexts.get(context)),
+    },
+    {
+      provide: ShadowStore,
+      inject: [STRANGLER_DATA_SOURCE, INSTANCE_ID, shadowConfig.token],
+      useFactory: (dataSource: DataSource, instanceId: string, config: ShadowConfig) =>
+        new ShadowStore(dataSource, `monolith-${instanceId}`, {
+          retentionMs: config.retentionMs,
+          samplesPerRoute: SAMPLES_PER_ROUTE,
+          flushEveryMs: SHADOW_FLUSH_MS,
+        }),
+    },
+    { provide: ShadowComparer, inject: [ShadowStore], useFactory: (store: ShadowStore) => new ShadowComparer(store) },
+    {
+      provide: ShadowMirror,
+      inject: [ShadowComparer, ShadowSettings, ShadowStore, shadowConfig.token],
+      useFactory: (comparer: ShadowComparer, settings: ShadowSettings, store: ShadowStore, config: ShadowConfig) =>
+        new ShadowMirror(comparer, settings, store, config),
+    },
+    ShadowLifecycle,
+  ];
+}
+
 const ownDatabaseOf =
   (configuration: Configuration) =>
   (context: string): DatabaseConfig | undefined =>
@@ -223,11 +281,11 @@ export class StranglerModule {
   static forFacade(): DynamicModule {
     return {
       module: StranglerModule,
-      imports: [ConfigModule.forFeature(stranglerConfig, platformConfig)],
+      imports: [ConfigModule.forFeature(stranglerConfig, shadowConfig, platformConfig)],
       controllers: [StranglerAdminController],
       providers: [
         StrangleableContexts,
-        ShadowComparer,
+        ...shadow(),
         { provide: SERVED, useValue: undefined },
         ...controlPlane('monolith'),
         {
@@ -261,7 +319,7 @@ export class StranglerModule {
         },
         { provide: SchemaJanitor, inject: [STRANGLER_DATA_SOURCE], useFactory: (dataSource: DataSource) => new SchemaJanitor(dataSource) },
       ],
-      exports: [StrangleableContexts, ShadowComparer, RemoteServices, RouteTable, HandoffStore, StranglerAgent],
+      exports: [StrangleableContexts, ShadowMirror, ShadowStore, RemoteServices, RouteTable, HandoffStore, StranglerAgent],
     };
   }
 
@@ -362,14 +420,14 @@ export class StranglerModule {
       providers: [
         {
           provide: ContextGateway,
-          inject: [StrangleableContexts, CommandBus, QueryBus, RouteTable, RemoteServices, ShadowComparer, HostedContexts],
+          inject: [StrangleableContexts, CommandBus, QueryBus, RouteTable, RemoteServices, ShadowMirror, HostedContexts],
           useFactory: (
             contexts: StrangleableContexts,
             commands: CommandBus,
             queries: QueryBus,
             routes: RouteTable,
             remotes: RemoteServices,
-            shadow: ShadowComparer,
+            shadow: ShadowMirror,
             hosted: HostedContexts,
           ) => {
             contexts.register(descriptor);

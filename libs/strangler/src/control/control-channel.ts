@@ -6,8 +6,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 const CHANNEL = 'strangler';
 
 export interface ControlChange {
-  /** What changed: a route, a handoff, an instance's report. */
-  kind: 'route' | 'handoff' | 'instance';
+  /** What changed: a route, a handoff, an instance's report, a context's shadow settings. */
+  kind: 'route' | 'handoff' | 'instance' | 'shadow';
   context?: string;
 }
 
