@@ -64,8 +64,17 @@ describe('shadow mode: settings, fleet counts and mismatch samples', () => {
     const product = await client.createProduct({ priceCents: 500, stock: 20 });
     const planted = (await client.placeOrder(alice, [{ productId: product, quantity: 1 }])).body.id as string;
     const clean = (await client.placeOrder(alice, [{ productId: product, quantity: 2 }])).body.id as string;
-    await client.waitForSettled(alice, planted);
-    await client.waitForSettled(alice, clean);
+    // Watched in the database: a GET would be mirrored too, and counted.
+    for (const id of [planted, clean]) {
+      await eventually(
+        async () => {
+          const [row] = await shop.sql('SELECT status FROM ordering.orders WHERE id = $1', [id]);
+          return row?.status === 'CONFIRMED' ? true : undefined;
+        },
+        15_000,
+        `order ${id} confirmed`,
+      );
+    }
     const before = await counts();
 
     // The planted regression: order-service's answers for one order come back with a wrong unit price.
