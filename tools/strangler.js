@@ -7,7 +7,9 @@ const USAGE = `usage: strangler status
        strangler handoff <context> [--back] [--until <step>]   hand the data to the service (or back), and follow it
        strangler handoff <context> --resume | --abort          go on with, or give up, a held or interrupted handoff
        strangler cleanup <context> --confirm                   drop the retired copies of the context's schema
-       strangler audit [context]`;
+       strangler audit [context]
+       strangler shadow samples <context> [--route <route>]    the shadow's fleet counts and latest mismatches
+       strangler shadow settings <context> [--sample <percent>] [--noise <percent>] [--ignore <json path>]... [--unordered <json path>]...`;
 
 /** A handoff is followed until it ends (or is held); its steps are printed as they complete. */
 const FOLLOW_EVERY_MS = 250;
@@ -25,6 +27,7 @@ export async function main(argv, env = process.env, out = console) {
     (command === 'set' && context && mode) ||
     (command === 'handoff' && context) ||
     (command === 'cleanup' && context) ||
+    (command === 'shadow' && ['samples', 'settings'].includes(context) && mode) ||
     command === 'audit';
   if (!valid) {
     out.error(USAGE);
@@ -71,6 +74,8 @@ export async function main(argv, env = process.env, out = console) {
         out.log(dropped.length > 0 ? `dropped ${dropped.join(', ')}` : 'no retired copy to drop');
         return 0;
       }
+      case 'shadow':
+        return await shadow(call, out, rest);
       case 'audit': {
         const query = context ? `?context=${encodeURIComponent(context)}` : '';
         for (const entry of (await call('GET', `/audit${query}`)).entries) out.log(describeAudit(entry));
@@ -142,6 +147,57 @@ function describeHandoff({ direction, status, step, figures, error }) {
 function describeAudit({ at, context, action, by, from, to, details }) {
   const change = from || to ? ` ${from ? `${from.mode} ${from.percent}%` : '-'} -> ${to ? `${to.mode} ${to.percent}%` : '-'}` : '';
   return `${at} ${context.padEnd(10)} ${action.padEnd(20)} by ${by}${change}${details ? ` ${JSON.stringify(details)}` : ''}`;
+}
+
+/** `shadow samples <context> [--route R]` and `shadow settings <context> [--sample N] [--noise N] [--ignore P]... [--unordered P]...` */
+async function shadow(call, out, [what, context, ...flags]) {
+  const values = (flag) => flags.flatMap((arg, i) => (arg === flag && i + 1 < flags.length ? [flags[i + 1]] : []));
+  const path = `/shadow/${encodeURIComponent(context)}`;
+  if (what === 'samples') {
+    const [route] = values('--route');
+    const counts = (await call('GET', '/shadow'))[context] ?? {};
+    for (const [name, sums] of Object.entries(counts)) if (!route || name === route) out.log(describeShadowCounts(name, sums));
+    const samples = await call('GET', `${path}/samples${route ? `?route=${encodeURIComponent(route)}` : ''}`);
+    if (samples.length === 0) out.log('no mismatch sampled');
+    for (const sample of samples) out.log(describeSample(sample));
+    return 0;
+  }
+  const number = (flag) => (values(flag).length > 0 ? Number(values(flag)[0]) : undefined);
+  const changes = Object.fromEntries(
+    [
+      ['samplePercent', number('--sample')],
+      ['noisePercent', number('--noise')],
+      ['ignore', values('--ignore').length > 0 ? values('--ignore') : undefined],
+      ['unordered', values('--unordered').length > 0 ? values('--unordered') : undefined],
+    ].filter(([, value]) => value !== undefined),
+  );
+  const settings = Object.keys(changes).length > 0 ? await call('PUT', `${path}/settings`, changes) : await call('GET', `${path}/settings`);
+  out.log(
+    `${context}: mirrors ${settings.samplePercent}% of reads, noise baseline on ${settings.noisePercent}% of them; ` +
+      `ignores ${settings.ignore.join(' ') || 'nothing'}; unordered ${settings.unordered.join(' ') || 'none'}`,
+  );
+  return 0;
+}
+
+function describeShadowCounts(route, { compared, matches, mismatches, noise, baselines, noiseRate, dropped, unavailable }) {
+  const rate = noiseRate === null ? 'no baseline yet' : `noise ${(noiseRate * 100).toFixed(1)}% of ${baselines} baselines (${noise})`;
+  return `${route}: ${compared} compared, ${matches} matches, ${mismatches} mismatches; ${rate}; ${dropped} dropped, ${unavailable} unanswered`;
+}
+
+function describeSample({ at, route, requestId, paths, concretePaths, noisyPaths, monolith, service }) {
+  const lines = concretePaths.map(
+    (path) => `    ${path}: monolith ${JSON.stringify(valueAt(monolith, path))} ≠ service ${JSON.stringify(valueAt(service, path))}`,
+  );
+  const noise = noisyPaths.length > 0 ? ` (noise: ${noisyPaths.join(', ')})` : '';
+  return [`${at} ${route} request ${requestId ?? '-'}: ${paths.join(', ')}${noise}`, ...lines].join('\n');
+}
+
+/** The value at a concrete path (`$.items[0]['odd key']`) of a JSON value. */
+function valueAt(value, path) {
+  const steps = [...path.slice(1).matchAll(/\.([^.[]+)|\[(\d+)\]|\['([^']*)'\]/g)].map(
+    ([, name, index, quoted]) => name ?? quoted ?? Number(index),
+  );
+  return steps.reduce((at, step) => (at === null || typeof at !== 'object' ? undefined : at[step]), value);
 }
 
 async function logIn(base, env) {

@@ -55,4 +55,38 @@ describe('npm run strangler', () => {
     expect(code).toBe(64);
     expect(out).toMatch(/usage: strangler status/);
   });
+
+  it("changes a context's shadow settings, prints them, and prints the API's reason for bad ones", async () => {
+    const changed = await strangler(
+      [
+        'shadow',
+        'settings',
+        'ordering',
+        '--sample',
+        '50',
+        '--ignore',
+        '$.items[*].updatedAt',
+        '--ignore',
+        'createdAt',
+        '--unordered',
+        '$.items',
+      ],
+      env,
+    );
+    expect(changed.code).toBe(0);
+    expect(changed.out).toMatch(
+      /^ordering: mirrors 50% of reads, noise baseline on 10% of them; ignores \$\.items\[\*\]\.updatedAt createdAt; unordered \$\.items$/m,
+    );
+    const refused = await strangler(['shadow', 'settings', 'ordering', '--noise', '150', '--ignore', '$.items[?(@.x)]'], env);
+    expect(refused.code).toBe(1);
+    expect(refused.out).toMatch(/400 Validation failed: .*noisePercent: .*ignore: /);
+    const read = await strangler(['shadow', 'settings', 'ordering'], env);
+    expect(read.out).toMatch(/^ordering: mirrors 50% of reads/m);
+  });
+
+  it('prints the shadow samples of a context (none without a mismatch)', async () => {
+    const { code, out } = await strangler(['shadow', 'samples', 'ordering', '--route', 'ordering.GetOrder.v1'], env);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^no mismatch sampled$/m);
+  });
 });

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiConflictResponse,
   ApiExtraModels,
@@ -289,6 +290,7 @@ export class StranglerAdminController {
     description: 'summed over every instance: { context: { route: counts } }, over the retention or since a moment',
   })
   @ApiExtraModels(ShadowSumsDto)
+  @ApiBadRequestResponse({ description: 'since is not an ISO 8601 date-time' })
   @ApiOkResponse({
     description: '{ context: { route: counts } }',
     schema: { type: 'object', additionalProperties: { type: 'object', additionalProperties: { $ref: getSchemaPath(ShadowSumsDto) } } },
@@ -313,6 +315,7 @@ export class StranglerAdminController {
     description: 'sampling, noise baselines, ignore and unordered rules by JSON path; those left out keep their value; audited',
   })
   @ApiOkResponse({ type: ShadowSettingsDto })
+  @ApiBadRequestResponse({ description: 'a percent outside 0..100, too many rules, or a rule that is not a supported JSON path' })
   @ApiNotFoundResponse({ description: 'no strangleable context of that name' })
   async changeShadowSettings(
     @Param('context') context: string,
@@ -333,6 +336,7 @@ export class StranglerAdminController {
     description: 'the latest 20 per route, newest first: request id, paths that differ, both answers (redacted)',
   })
   @ApiOkResponse({ type: [ShadowSampleDto] })
+  @ApiBadRequestResponse({ description: 'a bad route name or limit' })
   @ApiNotFoundResponse({ description: 'no strangleable context of that name' })
   async shadowSamples(@Param('context') context: string, @Query() query: ShadowSamplesQueryDto): Promise<ShadowSampleView[]> {
     this.control.descriptor(context);
