@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
 import { bulkhead, BulkheadRejectedError, type BulkheadPolicy } from 'cockatiel';
 import type { ShadowComparer, ShadowSink } from './shadow-comparer.js';
@@ -50,6 +51,8 @@ export class ShadowMirror {
     const settings = this.settings.get(read.context);
     if (!this.sampled(settings.samplePercent)) return 'skipped';
     const baseline = this.sampled(settings.noisePercent);
+    // The next turn of the event loop: the caller's answer is written before any of the mirror's work.
+    await setImmediate();
     try {
       return await this.bulkhead.execute(async () => {
         if (baseline) await this.comparer.baseline({ ...read, rules: settings });
