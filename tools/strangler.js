@@ -181,7 +181,8 @@ async function shadow(call, out, [what, context, ...flags]) {
 
 function describeShadowCounts(route, { compared, matches, mismatches, noise, baselines, noiseRate, dropped, unavailable }) {
   const rate = noiseRate === null ? 'no baseline yet' : `noise ${(noiseRate * 100).toFixed(1)}% of ${baselines} baselines (${noise})`;
-  return `${route}: ${compared} compared, ${matches} matches, ${mismatches} mismatches; ${rate}; ${dropped} dropped, ${unavailable} unanswered`;
+  const lost = `${dropped} dropped, ${unavailable} unanswered`;
+  return `${route}: ${compared} compared, ${matches} matches, ${mismatches} mismatches; ${rate}; ${lost}`;
 }
 
 function describeSample({ at, route, requestId, paths, concretePaths, noisyPaths, monolith, service }) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { RemoteServices } from '@shop/strangler';
 import { eventually } from '@shop/testing';
 import { ShopClient } from './support/shop-client.js';
+import { listening, strangler } from './support/strangler-cli.js';
 import { startStrangledShop, type StrangledShop } from './support/strangled-shop.js';
 
 const SHADOW = '/api/v1/admin/strangler/shadow';
@@ -134,6 +135,18 @@ describe('shadow mode: settings, fleet counts and mismatch samples', () => {
       });
       expect(new Date(sample.at).toISOString()).toBe(sample.at);
     }
+
+    // The same on the command line: the route's fleet counts, then each sample with both values of each path.
+    const cli = await strangler(['shadow', 'samples', 'ordering', '--route', GET_ORDER], {
+      SHOP_URL: await listening(shop.app),
+      SHOP_TOKEN: shop.admin.slice('Bearer '.length),
+    });
+    expect(cli.code).toBe(0);
+    expect(cli.out).toMatch(
+      new RegExp(`^${GET_ORDER.replaceAll('.', '\\.')}: \\d+ compared, \\d+ matches, 4 mismatches; noise 0\\.0% of`, 'm'),
+    );
+    expect(cli.out).toMatch(new RegExp(`request ${requestIds[3]}: \\$\\.items\\[\\*\\]\\.unitPriceCents$`, 'm'));
+    expect(cli.out.match(/^ {4}\$\.items\[0\]\.unitPriceCents: monolith 500 ≠ service 501$/gm)).toHaveLength(4);
 
     // Counted from a moment to come: nothing yet.
     const since = new Date(Date.now() + 60_000).toISOString();

@@ -67,7 +67,12 @@ export class ShadowSettings {
     const stored = this.stored.get(context);
     if (stored) return stored;
     let defaults = this.defaults.get(context);
-    if (!defaults) this.defaults.set(context, (defaults = defaultShadowSettings(this.descriptor(context))));
+    if (!defaults) {
+      const descriptor = this.descriptor(context);
+      defaults = defaultShadowSettings(descriptor);
+      // Kept (rules are compiled once per settings object) once the context has registered.
+      if (descriptor) this.defaults.set(context, defaults);
+    }
     return defaults;
   }
 
