@@ -67,8 +67,8 @@ const RECHECK_PAUSE_MS = 25;
  * round, a moving saga settles.
  *
  * Noise (as Diffy measures it): a baseline compares the monolith with itself; paths that differ
- * there often (NoiseMemory) are left out of the comparison, and so is a path that never held still
- * between the monolith's own answers during a re-check. Counts are kept per context and route here
+ * there often (NoiseMemory) are left out of the comparison, and so is a path whose value the
+ * monolith was still changing between its last two answers when the re-check ended. Counts are kept per context and route here
  * and handed to the sink.
  */
 export class ShadowComparer {
@@ -101,13 +101,13 @@ export class ShadowComparer {
       return 'unavailable';
     }
     const learned = this.noise.noisyPatterns(context, route);
-    /** Paths where the monolith's own answers differed during this comparison. */
-    const unsteady = new Set<string>();
+    /** Paths where the monolith's last two answers differed: still moving when the comparison ended. */
+    let unsteady = new Set<string>();
     const differ = (monolith: unknown, service: unknown) =>
       differences(normalise(monolith, rules), normalise(service, rules)).filter(({ pattern }) => !learned.has(pattern));
     const freshMonolith = async (previous: unknown) => {
       const fresh = await input.reread().catch(() => previous);
-      for (const { pattern } of differences(normalise(previous, rules), normalise(fresh, rules))) unsteady.add(pattern);
+      unsteady = new Set(differences(normalise(previous, rules), normalise(fresh, rules)).map(({ pattern }) => pattern));
       return fresh;
     };
     let monolith = input.primary;
@@ -118,7 +118,7 @@ export class ShadowComparer {
       shadow = await input.shadow().catch(() => shadow);
       found = differ((monolith = await freshMonolith(monolith)), shadow);
     }
-    // What the monolith itself could not hold still is noise, not the service's fault.
+    // What the monolith itself was still changing is noise, not the service's fault; what it settled on counts.
     if (found.every(({ pattern }) => unsteady.has(pattern))) {
       counts.matches += 1;
       this.sink?.tally(context, route, { compared: 1, matches: 1 });
