@@ -20,10 +20,12 @@ export default defineConfig(
   js.configs.recommended,
   tseslint.configs.recommended,
   { languageOptions: { globals: globals.node } },
+  // The migration console runs in the browser.
+  { files: ['apps/console/src/**'], languageOptions: { globals: globals.browser } },
   {
     // Type-aware rules that catch what swc (which strips types unchecked) and plain lint miss: a
     // promise nobody awaits, a promise where a value is expected, a switch that forgets a case.
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -33,7 +35,7 @@ export default defineConfig(
     },
   },
   {
-    files: ['**/*.ts', '**/*.js'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.js'],
     plugins: { '@nx': nx },
     rules: {
       '@nx/enforce-module-boundaries': [

@@ -1,13 +1,15 @@
 // Compiles apps/, libs/ and the TypeScript tools (bench, docs and the walls the docs read) to dist/ with swc
 // (about a second); tests and fixtures are left out, and a plain .js source the tools import goes through swc too.
+// Then bundles the migration console (apps/console, a browser app) with Vite into dist/console, which the monolith serves.
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { transformFile } from '@swc/core';
+import { build as bundle } from 'vite';
 import { buildOptions } from './swc-options.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const outDir = join(root, 'dist');
-const skipped = /(\.spec\.ts|\.e2e-spec\.ts|\.d\.ts)$|\/(test|__fixtures__)\//;
+const skipped = /(\.spec\.ts|\.e2e-spec\.ts|\.d\.ts)$|\/(test|__fixtures__)\/|\/apps\/console\//;
 
 const sources = (dir) =>
   readdirSync(dir).flatMap((entry) => {
@@ -28,3 +30,5 @@ await Promise.all(
   }),
 );
 console.log(`built ${files.length} files into dist/`);
+await bundle({ configFile: join(root, 'apps/console/vite.config.ts') });
+console.log(`built the migration console into dist/console/`);

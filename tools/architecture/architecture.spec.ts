@@ -15,6 +15,7 @@ describe('architecture: the walls between projects', () => {
     expect(types).toEqual({
       monolith: 'type:app',
       'order-service': 'type:app',
+      console: 'type:app',
       platform: 'type:platform',
       contracts: 'type:contracts',
       strangler: 'type:strangler',

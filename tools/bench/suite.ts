@@ -10,7 +10,7 @@
 // cut into to alternate the variants compared (5), WARMUP seconds before each (1), OUTBOX_SECONDS per
 // outbox round (DURATION), STARTS start-up measurements per database (3), BENCH_OUTPUT
 // (docs/benchmarks.md), BENCH_LOG_LEVEL of the apps (warn), BENCH_ONLY (a comma-separated subset of
-// get,list,place,echo,outbox,idle,starts,handoff,shadow), IDLE_SECONDS (30), HANDOFFS round trips of ordering's data (3),
+// get,list,place,trips,echo,outbox,idle,starts,handoff,shadow), IDLE_SECONDS (30), TRIP_ORDERS (200), HANDOFFS round trips of ordering's data (3),
 // HANDOFF_ORDERS in its schema meanwhile (10000), BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
 // for the monolith and order-service of the shop paths), TEST_POSTGRES_URL, TEST_AMQP_URL.
 import 'reflect-metadata';
@@ -51,7 +51,7 @@ const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
 /** Long enough to see the relays' 15 s safety-net poll (ADR 0033). */
 const IDLE_SECONDS = seconds('IDLE_SECONDS', 30);
 const ONLY = new Set(
-  (process.env.BENCH_ONLY ?? 'get,list,place,echo,outbox,idle,starts,handoff,shadow').split(',').map((part) => part.trim()),
+  (process.env.BENCH_ONLY ?? 'get,list,place,trips,echo,outbox,idle,starts,handoff,shadow').split(',').map((part) => part.trim()),
 );
 const CHILD_NODE_ARGS = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
 /** The high concurrency of every path; the low one is 1. */
@@ -161,6 +161,7 @@ async function main(): Promise<void> {
     [ONLY.has('echo'), echoPaths],
     [ONLY.has('outbox'), outboxPaths],
     [ONLY.has('idle'), idleRoundTrips],
+    [ONLY.has('trips'), roundTripsPerOrder],
     [ONLY.has('starts'), startTimes],
     [ONLY.has('handoff'), handoffWindow],
     [ONLY.has('shadow'), shadowCost],
@@ -430,6 +431,54 @@ async function inProcessPlacing(results: Results): Promise<void> {
     record(results, 'place.inprocess', round, c1['place.inprocess']!, cHigh['place.inprocess']!);
   }
   results.memory.inProcessPeakMiB = monolith.memory().peakRssMiB;
+  await cleanUp();
+}
+
+// ---------------------------------------------------------------- round trips per settled order
+
+const TRIP_ORDERS = Number(process.env.TRIP_ORDERS ?? 200);
+
+/**
+ * Where path 4's monolith CPU goes, counted exactly rather than sampled: the in-process monolith
+ * talks to PostgreSQL through the round-trip counter while TRIP_ORDERS orders are placed and settled
+ * (8 at a time); every round trip is a socket write and a read in the monolith, and the profile shows
+ * that kernel write path as the largest single item of its CPU.
+ */
+async function roundTripsPerOrder(results: Results): Promise<void> {
+  const counter = await PgRoundTripCounter.start(TEST_POSTGRES_URL);
+  onCleanup('stop the round-trip counter', () => counter.stop());
+  const { db, send, bearer } = await startBenchShop(
+    { name: 'bench_trips', logLevel: LOG_LEVEL, amqp: false, orderService: false, databaseUrl: (url) => counter.rewrite(url) },
+    onCleanup,
+  );
+  const products = await seedProducts(send, bearer(['admin']), db, PRODUCTS);
+  const settlements = watchSettlements(db);
+  onCleanup('stop watching settlements', () => settlements.stop());
+  const customer = bearer(['customer']);
+  let placed = 0;
+  const placeUntilSettled = async () => {
+    const index = (placed += 1);
+    if (index > TRIP_ORDERS) return;
+    const answer = await send('POST', '/orders', customer, { items: [{ productId: products[index % PRODUCTS], quantity: 1 }] });
+    expectStatus('place order', 201, answer);
+    await settlements.settled(String(answer.body.id));
+  };
+  log(`round trips per settled order: placing ${TRIP_ORDERS} orders through the counter`);
+  await sleep(2000);
+  counter.reset();
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (placed < TRIP_ORDERS) await placeUntilSettled();
+    }),
+  );
+  const { roundTrips, statements } = counter.read();
+  results.trips = {
+    orders: TRIP_ORDERS,
+    roundTrips,
+    statements: [...statements].sort((a, b) => b[1] - a[1]).map(([statement, count]) => ({ statement, count })),
+  };
+  log(`round trips per settled order: ${(roundTrips / TRIP_ORDERS).toFixed(1)}`);
+  for (const { statement, count } of results.trips.statements.slice(0, 25)) log(`  ${(count / TRIP_ORDERS).toFixed(2)}× ${statement}`);
   await cleanUp();
 }
 

@@ -5,6 +5,7 @@ import { OrderingHttpModule, OrderingModule } from '@shop/ordering';
 import { PaymentsModule } from '@shop/payments';
 import { ConfigModule, defineConfig, PlatformModule, variables, type AppShell } from '@shop/platform';
 import { StranglerModule } from '@shop/strangler';
+import { ConsoleAssetsModule } from './console/console-assets.module.js';
 
 export const monolithConfig = defineConfig({
   name: 'monolith',
@@ -42,6 +43,7 @@ export class MonolithModule {
         ...(retired.has('ordering') ? [] : [OrderingModule]),
         OrderingHttpModule,
         PaymentsModule,
+        ConsoleAssetsModule,
       ],
     };
   }

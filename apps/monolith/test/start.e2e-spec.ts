@@ -23,11 +23,17 @@ describe('npm start: the built monolith as a process (embedded PGlite)', () => {
     const first = await startMonolith(port, { DATA_DIR: dataDir, LOG_LEVEL: 'info' });
     expect((await api('/auth/register', { method: 'POST', body: credentials })).status).toBe(201);
     const products = (await (await api('/products')).json()) as { total: number };
+    const consolePage = await fetch(`http://127.0.0.1:${port}/console/`);
+    expect([consolePage.status, await consolePage.text()]).toEqual([
+      200,
+      expect.stringContaining('<title>Shop · migration console</title>'),
+    ]);
     expect(products.total).toBeGreaterThan(0); // development seeds a demo catalog
     expect(await first.stop('SIGTERM')).toBe(0);
     const firstLog = first.output.join('');
     expect(firstLog).toMatch(/"level":30[^\n]*Nest application successfully started/);
     expect(firstLog).toMatch(/generated password/);
+    expect(firstLog).toContain(`Migration console: http://localhost:${port}/console/`);
 
     const second = await startMonolith(port, { DATA_DIR: dataDir, LOG_LEVEL: 'info' });
     expect((await api('/auth/login', { method: 'POST', body: credentials })).status).toBe(200);

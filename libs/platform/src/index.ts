@@ -43,3 +43,6 @@ export * from './messaging/hosted-contexts.js';
 export * from './messaging/amqp/amqp-connection.js';
 export * from './messaging/amqp/amqp-names.js';
 export * from './messaging/amqp/rpc.js';
+export * from './database/context-pool.js';
+export * from './observability/counters.js';
+export * from './observability/timeouts.js';

@@ -11,5 +11,6 @@ export {
 export { RouteTable, type Route } from './routing/route-table.js';
 export { inCanary } from './routing/canary.js';
 export { RemoteServices } from './remote/remote-services.js';
+export { SHED_COUNTER, type BulkheadState } from './remote/remote-service.js';
 export { ShadowStore, type ShadowSums, type ShadowSampleView } from './shadow/shadow-store.js';
 export { shadowConfig, type ShadowConfig } from './shadow/shadow.config.js';

@@ -6,6 +6,9 @@ export interface StranglerConfig {
   timeoutMs: number;
   /** How long an open circuit stays open before one call is let through to test the service. */
   breakerCooldownMs: number;
+  /** Each extracted service's bulkhead: calls in flight at once, and calls waiting for a slot (any more are refused at once). */
+  maxInFlight: number;
+  maxQueued: number;
 }
 
 /** The facade's settings for calls to extracted services. */
@@ -14,8 +17,15 @@ export const stranglerConfig = defineConfig({
   variables: {
     STRANGLER_TIMEOUT_MS: variables.wholeNumber(100, 3000, 'milliseconds').default(3000),
     STRANGLER_BREAKER_COOLDOWN_MS: variables.wholeNumber(100, 600_000, 'milliseconds').default(5000),
+    STRANGLER_MAX_IN_FLIGHT: variables.wholeNumber(1, 1000, 'calls').default(32),
+    STRANGLER_MAX_QUEUED: variables.wholeNumber(0, 1000, 'calls').default(16),
   },
-  build: (raw): StranglerConfig => ({ timeoutMs: raw.STRANGLER_TIMEOUT_MS, breakerCooldownMs: raw.STRANGLER_BREAKER_COOLDOWN_MS }),
+  build: (raw): StranglerConfig => ({
+    timeoutMs: raw.STRANGLER_TIMEOUT_MS,
+    breakerCooldownMs: raw.STRANGLER_BREAKER_COOLDOWN_MS,
+    maxInFlight: raw.STRANGLER_MAX_IN_FLIGHT,
+    maxQueued: raw.STRANGLER_MAX_QUEUED,
+  }),
 });
 
 const bootModes = new Map<string, ConfigSlice<SettableMode>>();

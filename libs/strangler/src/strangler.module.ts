@@ -302,7 +302,12 @@ export class StranglerModule {
           provide: RemoteServices,
           inject: [StrangleableContexts, RPC_CLIENT, stranglerConfig.token],
           useFactory: (contexts: StrangleableContexts, rpc: RpcClient | undefined, config: StranglerConfig) =>
-            new RemoteServices(contexts, rpc, { timeoutMs: config.timeoutMs, cooldownMs: config.breakerCooldownMs }),
+            new RemoteServices(contexts, rpc, {
+              timeoutMs: config.timeoutMs,
+              cooldownMs: config.breakerCooldownMs,
+              maxInFlight: config.maxInFlight,
+              maxQueued: config.maxQueued,
+            }),
         },
         {
           provide: MigrationControl,

@@ -9,3 +9,4 @@ export * from './shop-processes.js';
 export * from './fault-matrix/fault-matrix.js';
 export { Ledger, SteadyLoad, type Attempt, type LoadOptions, type Placement } from './fault-matrix/steady-load.js';
 export type { Sql } from './fault-matrix/invariants.js';
+export * from './fault-matrix/locked-context.js';

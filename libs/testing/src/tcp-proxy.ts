@@ -2,13 +2,14 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 
 /**
  * A loopback TCP proxy in front of a real server, so a test can take the server away from one app
- * (`cut`: drop every connection and refuse new ones) and give it back (`restore`) without stopping
- * the shared server that other suites use.
+ * (`cut`: drop every connection and refuse new ones) and give it back (`restore`), or make it slow
+ * (`delay`), without touching the shared server that other suites use.
  */
 export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private open = true;
+  private delayMs = 0;
 
   private constructor(
     private readonly targetHost: string,
@@ -43,9 +44,40 @@ export class TcpProxy {
     this.open = true;
   }
 
+  /**
+   * From now on, every byte is held `ms` before it is passed on, in each direction (a slow network or
+   * a slow server, not a dead one); 0 clears it. Bytes keep their order, those already held included.
+   */
+  delay(ms: number): void {
+    this.delayMs = Math.max(0, ms);
+  }
+
   async stop(): Promise<void> {
     this.cut();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  /** Passes `from`'s bytes to `to`, each once the delay in force when it arrived has passed, in order. */
+  private forward(from: Socket, to: Socket): void {
+    const held: Array<{ at: number; chunk: Buffer }> = [];
+    let timer: NodeJS.Timeout | undefined;
+    const release = () => {
+      timer = undefined;
+      while (held.length > 0 && held[0]!.at <= Date.now()) {
+        const { chunk } = held.shift()!;
+        if (!to.destroyed) to.write(chunk);
+      }
+      if (held.length > 0) timer = setTimeout(release, held[0]!.at - Date.now());
+    };
+    from.on('data', (chunk: Buffer) => {
+      if (this.delayMs === 0 && held.length === 0) {
+        if (!to.destroyed) to.write(chunk);
+        return;
+      }
+      held.push({ at: Math.max(Date.now() + this.delayMs, held.at(-1)?.at ?? 0), chunk });
+      timer ??= setTimeout(release, held[0]!.at - Date.now());
+    });
+    from.on('close', () => clearTimeout(timer));
   }
 
   private listen(): Promise<void> {
@@ -61,7 +93,8 @@ export class TcpProxy {
         socket.on('close', () => this.sockets.delete(socket));
         socket.on('error', () => socket.destroy());
       }
-      client.pipe(upstream).pipe(client);
+      this.forward(client, upstream);
+      this.forward(upstream, client);
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });

@@ -1,5 +1,6 @@
 // Load-generation helpers shared by the benchmark scripts: a closed-loop driver for calls that are
 // not plain HTTP requests (request-reply echoes, place-then-poll), percentiles and medians.
+import { percentile } from '@shop/testing';
 
 export interface LoadFigures {
   /** Completed calls per second over the measured interval. */
@@ -25,11 +26,7 @@ export interface LoadShape {
   durationMs?: number;
 }
 
-/** The value at quantile `q` (0..1) of `sorted` (ascending), nearest-rank. */
-export function percentile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
+export { percentile };
 
 /** Figures of one run from its latencies (ms) and its length (s); the latencies are kept with them. */
 export function figuresOf(latenciesMs: number[], seconds: number): LoadFigures {

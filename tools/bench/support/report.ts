@@ -37,6 +37,8 @@ export interface Results {
   shadow?: { compared: number; mismatches: number; dropped: number; unavailable: number; baselines: number; noise: number };
   /** Database round trips of an idle monolith, and the statements it sent, most frequent first. */
   idle?: { seconds: number; roundTrips: number; statements: Array<{ statement: string; count: number }> };
+  /** Database round trips of the in-process monolith while it placed and settled `orders` orders, and the statements sent. */
+  trips?: { orders: number; roundTrips: number; statements: Array<{ statement: string; count: number }> };
 }
 
 /** Most database round trips per second an idle monolith may make: a sparse safety-net poll, not a busy loop. */
@@ -319,6 +321,24 @@ export function render(results: Results): { table: string; targets: string } {
       '',
       `${results.idle.roundTrips} (most sent: ${top || 'none'})`,
       ...judged('idle').slice(1),
+    ]);
+  }
+  if (results.trips) {
+    const { orders, roundTrips, statements } = results.trips;
+    const top = statements
+      .slice(0, 4)
+      .map(({ statement, count }) => `${(count / orders).toFixed(1)}× \`${statement.slice(0, 40).replaceAll('|', '\\|')}…\``)
+      .join(', ');
+    rows.push([
+      '4',
+      `database round trips per settled order, monolith, events in-process (${orders} orders)`,
+      '',
+      '',
+      '',
+      '',
+      `${(roundTrips / orders).toFixed(1)} (most sent per order: ${top})`,
+      '',
+      '',
     ]);
   }
   const startLabels: Record<string, string> = {

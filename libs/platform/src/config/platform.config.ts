@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_POOL, type PoolSettings } from '../database/context-pool.js';
 import { defineConfig } from './config-slice.js';
 import { variables } from './variables.js';
 
@@ -16,7 +17,17 @@ export type TrustProxy = false | number | string[];
 
 export interface PlatformConfig {
   database: DatabaseConfig;
+  /**
+   * `DATABASE_SHARED_POOL` (and `DATABASE_SHARED_POOL_STATEMENT_TIMEOUT_MS`): one pool of that many
+   * connections for every context instead of one pool each: a switch for tests that show what
+   * separate pools protect, never for production.
+   */
+  sharedPool: PoolSettings | undefined;
   amqpUrl: string | undefined;
+  /** Give up on opening the broker connection (TCP and handshake) after this long, and try again. */
+  amqpConnectTimeoutMs: number;
+  /** Give up waiting for the broker to confirm a published message after this long (the outbox sends it again). */
+  amqpConfirmTimeoutMs: number;
   /** Prefix of every exchange and queue name (see AmqpNames). */
   amqpNamespace: string;
   /** Absolute path, or IN_MEMORY. */
@@ -34,7 +45,11 @@ export const platformConfig = defineConfig({
   name: 'platform',
   variables: {
     DATABASE_URL: variables.url(['postgres', 'postgresql']),
+    DATABASE_SHARED_POOL: variables.wholeNumber(2, 200, 'connections').optional(),
+    DATABASE_SHARED_POOL_STATEMENT_TIMEOUT_MS: variables.wholeNumber(100, 600_000, 'milliseconds').default(DEFAULT_POOL.statementTimeoutMs),
     AMQP_URL: variables.url(['amqp', 'amqps']),
+    AMQP_CONNECT_TIMEOUT_MS: variables.wholeNumber(100, 60_000, 'milliseconds').default(5000),
+    AMQP_CONFIRM_TIMEOUT_MS: variables.wholeNumber(100, 60_000, 'milliseconds').default(5000),
     AMQP_NAMESPACE: z
       .string()
       .trim()
@@ -54,6 +69,8 @@ export const platformConfig = defineConfig({
   secrets: ['JWT_PRIVATE_KEY', 'JWT_PUBLIC_KEY', 'DATABASE_URL', 'AMQP_URL'],
   check: (raw, { env }) => {
     const problems: string[] = [];
+    if (raw.DATABASE_SHARED_POOL !== undefined && env === 'production')
+      problems.push('DATABASE_SHARED_POOL: a test switch; production gives every context a pool of its own');
     if (Boolean(raw.JWT_PRIVATE_KEY) !== Boolean(raw.JWT_PUBLIC_KEY))
       problems.push('JWT_PRIVATE_KEY / JWT_PUBLIC_KEY: set both or neither');
     if (env === 'production') {
@@ -65,7 +82,13 @@ export const platformConfig = defineConfig({
     const dataDir = raw.DATA_DIR === IN_MEMORY ? IN_MEMORY : absolute(raw.DATA_DIR);
     return {
       database: raw.DATABASE_URL ? { kind: 'postgres', url: raw.DATABASE_URL } : { kind: 'pglite', dataDir },
+      sharedPool:
+        raw.DATABASE_SHARED_POOL === undefined
+          ? undefined
+          : { size: raw.DATABASE_SHARED_POOL, statementTimeoutMs: raw.DATABASE_SHARED_POOL_STATEMENT_TIMEOUT_MS },
       amqpUrl: raw.AMQP_URL,
+      amqpConnectTimeoutMs: raw.AMQP_CONNECT_TIMEOUT_MS,
+      amqpConfirmTimeoutMs: raw.AMQP_CONFIRM_TIMEOUT_MS,
       amqpNamespace: raw.AMQP_NAMESPACE,
       dataDir,
       jwt: { privateKey: raw.JWT_PRIVATE_KEY, publicKey: raw.JWT_PUBLIC_KEY },

@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { DataSource, type MigrationInterface, type MixedList } from 'typeorm';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions.js';
 import { IN_MEMORY, type DatabaseConfig } from '../config/platform.config.js';
+import { DEFAULT_POOL, SharedPool, StatementTimeoutLogger, timedPgDriver, type PoolSettings } from './context-pool.js';
 import { DatabaseNotifications, type NotificationHandler, type Unlisten } from './database-notifications.js';
 import { pgliteDriver, PGliteSessionLock } from './pglite-pool.js';
 
@@ -15,6 +16,13 @@ export interface ContextDatabaseOptions {
   schema: string;
   entities: EntityList;
   migrations: Array<new () => MigrationInterface>;
+  /** The context's own pool on PostgreSQL (DEFAULT_POOL when not given). */
+  pool?: PoolSettings;
+}
+
+export interface ConnectorOptions {
+  /** One pool for every context on the process's database, instead of one pool each (tests only). */
+  sharedPool?: PoolSettings;
 }
 
 /**
@@ -27,8 +35,14 @@ export class DatabaseConnector {
   private readonly lock = new PGliteSessionLock();
   private readonly opened: DataSource[] = [];
   private notifications: DatabaseNotifications | undefined;
+  private readonly sharedPool: SharedPool | undefined;
 
-  constructor(private readonly config: DatabaseConfig) {}
+  constructor(
+    private readonly config: DatabaseConfig,
+    private readonly options: ConnectorOptions = {},
+  ) {
+    this.sharedPool = options.sharedPool === undefined ? undefined : new SharedPool();
+  }
 
   get kind(): DatabaseConfig['kind'] {
     return this.config.kind;
@@ -44,7 +58,7 @@ export class DatabaseConnector {
    */
   async openAt(database: DatabaseConfig, options: ContextDatabaseOptions): Promise<DataSource> {
     const dataSource = new DataSource({
-      ...(await this.connection(database)),
+      ...(await this.connection(database, options.schema, options.pool ?? DEFAULT_POOL)),
       schema: options.schema,
       entities: options.entities,
       migrations: options.migrations,
@@ -75,11 +89,14 @@ export class DatabaseConnector {
     const lock = dataSource.createQueryRunner();
     const lockKey = `shop.migrations.${schema}`;
     try {
+      // Waiting for another instance's migrations is no statement to cancel: no timeout on this session until it is released.
+      if (kind === 'postgres') await lock.query('SET statement_timeout = 0');
       if (kind === 'postgres') await lock.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
       await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
       await dataSource.runMigrations({ transaction: 'each' });
     } finally {
       if (kind === 'postgres') await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]);
+      if (kind === 'postgres') await lock.query('RESET statement_timeout');
       await lock.release();
     }
   }
@@ -110,9 +127,24 @@ export class DatabaseConnector {
     if (pglite) await (await pglite).close();
   }
 
-  private async connection(database: DatabaseConfig): Promise<PostgresDataSourceOptions> {
+  /**
+   * On PostgreSQL, the context's own pool (or the shared one), every statement cancelled by the
+   * server after `statementTimeoutMs`, and a wait for a free connection given up after as long.
+   */
+  private async connection(database: DatabaseConfig, schema: string, pool: PoolSettings): Promise<PostgresDataSourceOptions> {
     if (database.kind === 'postgres') {
-      return { type: 'postgres', url: database.url, poolSize: 10, applicationName: 'shop' };
+      const shared = database === this.config ? this.sharedPool : undefined;
+      const { size, statementTimeoutMs } = shared ? this.options.sharedPool! : pool;
+      return {
+        type: 'postgres',
+        url: database.url,
+        applicationName: 'shop',
+        poolSize: size,
+        connectTimeoutMS: statementTimeoutMs,
+        extra: { statement_timeout: statementTimeoutMs },
+        driver: timedPgDriver(shared ? 'shared pool' : schema, statementTimeoutMs, shared),
+        logger: new StatementTimeoutLogger(schema, statementTimeoutMs),
+      };
     }
     if (database !== this.config) throw new Error('Only the process database may be embedded (PGlite); a context moves to PostgreSQL.');
     this.pglite ??= this.createPGlite(database.dataDir);

@@ -17,7 +17,7 @@ export const contextDatabaseToken = (schema: string): string => `ContextDatabase
     {
       provide: DatabaseConnector,
       inject: [platformConfig.token],
-      useFactory: (config: PlatformConfig) => new DatabaseConnector(config.database),
+      useFactory: (config: PlatformConfig) => new DatabaseConnector(config.database, { sharedPool: config.sharedPool }),
     },
   ],
   exports: [DatabaseConnector],

@@ -57,8 +57,8 @@ export async function bootstrapHttpApp({ module }: PreparedApp, port: number): P
   return app;
 }
 
-/** An app's main: validate the environment (exit 78, EX_CONFIG, with every problem listed) and start. */
-export async function runHttpApp(shell: AppShell): Promise<void> {
+/** An app's main: validate the environment (exit 78, EX_CONFIG, with every problem listed) and start; answers the started app. */
+export async function runHttpApp(shell: AppShell): Promise<NestExpressApplication> {
   let prepared: PreparedApp;
   try {
     prepared = prepareApp(shell);
@@ -67,5 +67,5 @@ export async function runHttpApp(shell: AppShell): Promise<void> {
     console.error(error.message);
     process.exit(78);
   }
-  await bootstrapHttpApp(prepared, shell.port(prepared.configuration));
+  return bootstrapHttpApp(prepared, shell.port(prepared.configuration));
 }

@@ -1,4 +1,5 @@
 import type { Provider } from '@nestjs/common';
+import { isDatabaseTimeout } from '../database/context-pool.js';
 import { RequestAlreadyAppliedError } from '../messaging/unit-of-work.js';
 import { DeadlineExceededError } from './deadline.js';
 import { ProblemException } from './problem-details.js';
@@ -39,6 +40,7 @@ export class ProblemCatalog {
     // 503 as the facade's other answers about an unfinished exchange; Retry-After for the caller who holds an Idempotency-Key.
     if (error instanceof RequestAlreadyAppliedError)
       return ProblemException.of(503, 'already-applied', error.message, {}, { 'Retry-After': '1' });
+    if (isDatabaseTimeout(error)) return databaseTimeout();
     for (const mapper of this.mappers) {
       const problem = mapper(error);
       if (problem) return problem;
@@ -46,3 +48,16 @@ export class ProblemCatalog {
     return undefined;
   }
 }
+
+/** How long a caller waits before retrying a request its context's database did not answer in time. */
+const DATABASE_TIMEOUT_RETRY_AFTER_S = 1;
+
+/** A statement cancelled on its timeout rolled its transaction back; one that waited for a connection never ran. */
+const databaseTimeout = (): ProblemException =>
+  ProblemException.of(
+    503,
+    'database-timeout',
+    `The database did not answer in time, so nothing was applied; retry after ${DATABASE_TIMEOUT_RETRY_AFTER_S} s.`,
+    {},
+    { 'Retry-After': String(DATABASE_TIMEOUT_RETRY_AFTER_S) },
+  );

@@ -7,7 +7,9 @@ import {
   type DynamicModule,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
+import { ConfigModule } from '../config/config.module.js';
 import { ContextDatabase } from '../database/context-database.js';
+import { contextPoolConfig, type PoolSettings } from '../database/context-pool.js';
 import { DatabaseConnector, type ContextDatabaseOptions } from '../database/database-connector.js';
 import { contextDatabaseToken, dataSourceToken } from '../database/database.module.js';
 import { problemMapperProvider, type ProblemMapper } from '../http/problem-catalog.js';
@@ -68,14 +70,16 @@ export interface BoundedContextOptions extends Omit<ContextDatabaseOptions, 'sch
 export class BoundedContextModule {
   static register({ name, entities, migrations, problems }: BoundedContextOptions): DynamicModule {
     const database = contextDatabaseToken(name);
-    const options = { schema: name, entities, migrations: [outboxInboxMigration(name), ...migrations] };
+    const poolConfig = contextPoolConfig(name);
     return {
       module: BoundedContextModule,
+      imports: [ConfigModule.forFeature(poolConfig)],
       providers: [
         {
           provide: database,
-          inject: [DatabaseConnector, { token: CONTEXT_LOCATOR, optional: true }],
-          useFactory: async (connector: DatabaseConnector, locator: ContextLocator | undefined) => {
+          inject: [DatabaseConnector, poolConfig.token, { token: CONTEXT_LOCATOR, optional: true }],
+          useFactory: async (connector: DatabaseConnector, pool: PoolSettings, locator: ContextLocator | undefined) => {
+            const options = { schema: name, entities, migrations: [outboxInboxMigration(name), ...migrations], pool };
             const located = await locator?.locate(name);
             const source = located ? await connector.openAt(located.database, options) : await connector.open(options);
             return new ContextDatabase(name, source, connector, options, located?.location);

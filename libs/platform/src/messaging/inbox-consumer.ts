@@ -1,4 +1,5 @@
 import { routingKeyOf, type MessageEnvelope } from '@shop/contracts';
+import { isDatabaseTimeout } from '../database/context-pool.js';
 import { RequestContext } from '../http/request-context.js';
 import { handlerBindingsOf, type IntegrationEventHandler } from './on-integration-event.decorator.js';
 import { HandlerUnavailableError, type Handled, type Subscription } from './message-transport.js';
@@ -33,8 +34,9 @@ export class HandlerNames {
 /**
  * Builds a context's subscription from its consumer classes. Each handler runs in one transaction
  * with its inbox row: a message already recorded for that handler is acknowledged and skipped. A
- * failure while the context's database does not answer is the database's, not the message's: it is
- * reported as HandlerUnavailableError, which the transport retries without counting.
+ * failure while the context's database does not answer (or answers too late: a statement or a wait
+ * for a connection timed out) is the database's, not the message's: it is reported as
+ * HandlerUnavailableError, which the transport retries without counting.
  */
 export function inboxSubscription(uow: UnitOfWork, consumers: object[], names = new HandlerNames()): Subscription {
   const handlers = new Map<string, BoundHandler[]>();
@@ -62,7 +64,7 @@ export function inboxSubscription(uow: UnitOfWork, consumers: object[], names = 
               })) || applied;
           }
         } catch (error) {
-          throw (await uow.isReachable()) ? error : new HandlerUnavailableError(error);
+          throw !isDatabaseTimeout(error) && (await uow.isReachable()) ? error : new HandlerUnavailableError(error);
         }
         return applied ? 'handled' : 'duplicate';
       }),

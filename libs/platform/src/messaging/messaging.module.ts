@@ -32,7 +32,10 @@ const INITIAL_CONNECT_WAIT_MS = 5000;
       inject: [platformConfig.token],
       useFactory: async (config: PlatformConfig) => {
         if (!config.amqpUrl) return undefined;
-        const connection = new AmqpConnection(config.amqpUrl);
+        const connection = new AmqpConnection(config.amqpUrl, {
+          connectMs: config.amqpConnectTimeoutMs,
+          confirmMs: config.amqpConfirmTimeoutMs,
+        });
         await connection.start();
         // Start anyway if the broker is away: the outbox keeps events and readiness says "broker down".
         await connection.waitUntilConnected(INITIAL_CONNECT_WAIT_MS).catch(() => undefined);

@@ -19,6 +19,8 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, Equals, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Role } from '@shop/contracts';
 import { CurrentUser, ProblemException, Roles, validationProblem, type AuthenticatedUser } from '@shop/platform';
+import { RemoteServices } from '../remote/remote-services.js';
+import type { CircuitStatus } from '../remote/remote-service.js';
 import type { AuditRecord, Route } from '../routing/route-table.js';
 import { RouteTable } from '../routing/route-table.js';
 import { STRANGLER_MODES, type StranglerMode } from '../routing/strangleable-context.js';
@@ -58,6 +60,11 @@ class ContextStateResponseDto {
   @ApiProperty({ enum: ['home', 'own'], description: "where its data lives: the shared database, or the service's own" })
   dataLocation: 'home' | 'own';
   @ApiPropertyOptional({ description: 'its last handoff, if any' }) handoff?: Handoff;
+  @ApiPropertyOptional({
+    enum: ['closed', 'open', 'half-open', 'isolated'],
+    description: 'the circuit to its service as the answering monolith instance sees it (absent without a broker): `open` refuses calls',
+  })
+  circuit?: CircuitStatus;
 }
 
 class RoutesResponseDto {
@@ -226,6 +233,7 @@ export class StranglerAdminController {
     @Inject(ShadowSettings) private readonly shadowSettings: ShadowSettings,
     @Inject(StranglerAgent) private readonly agent: StranglerAgent,
     @Inject(SchemaJanitor) private readonly janitor: SchemaJanitor,
+    @Inject(RemoteServices) private readonly remotes: RemoteServices,
   ) {}
 
   @Get('routes')
@@ -244,7 +252,7 @@ export class StranglerAdminController {
   @Get('contexts')
   @ApiOperation({
     summary: 'Show every strangleable context with its migration state',
-    description: 'route, freeze, data location, last handoff',
+    description: 'route, freeze, data location, last handoff, circuit',
   })
   @ApiOkResponse({ type: [ContextStateResponseDto] })
   async contexts(): Promise<{ contexts: ContextStateResponseDto[] }> {
@@ -253,6 +261,7 @@ export class StranglerAdminController {
       const route = this.routes.get(context);
       if (!route) continue;
       const handoff = await this.control.handoff(context).catch(() => undefined);
+      const circuit = this.remotes.for(context)?.circuit;
       contexts.push({
         context,
         service: this.control.descriptor(context).service,
@@ -260,6 +269,7 @@ export class StranglerAdminController {
         ...(route.frozenSince ? { frozenSince: route.frozenSince } : {}),
         dataLocation: route.dataLocation,
         ...(handoff ? { handoff } : {}),
+        ...(circuit ? { circuit } : {}),
       });
     }
     return { contexts };

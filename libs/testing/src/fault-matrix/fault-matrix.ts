@@ -249,7 +249,7 @@ async function routeOrderingToService(shop: ShopProcesses, admin: string): Promi
 }
 
 /** Products created by an admin through the API; resolves once ordering's read model knows their prices. */
-export async function createProducts(shop: ShopProcesses, admin: string): Promise<Map<string, number>> {
+export async function createProducts(shop: Pick<ShopProcesses, 'baseUrl' | 'sql'>, admin: string): Promise<Map<string, number>> {
   const stock = new Map<string, number>();
   for (const [i, priceCents] of PRODUCT_PRICES.entries()) {
     const response = await fetch(`${shop.baseUrl}/api/v1/products`, {
@@ -348,7 +348,7 @@ function retriesOf(attempts: Attempt[]): number {
   return Math.max(0, places - 1) + Math.max(0, cancels - 1);
 }
 
-function countBy<T>(items: T[], key: (item: T) => string): Record<string, number> {
+export function countBy<T>(items: T[], key: (item: T) => string): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
   return counts;

@@ -70,6 +70,7 @@ export const NOT_APPLIED_WORDING: Record<string, string> = {
   'service-unavailable': 'The request was not applied',
   'context-frozen': 'The request was not applied',
   'deadline-exceeded': 'nothing was applied',
+  'database-timeout': 'nothing was applied',
 };
 
 export const problemSlug = (attempt: Attempt): string => attempt.problemType?.split('/').pop() ?? 'none';

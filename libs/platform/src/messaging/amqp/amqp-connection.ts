@@ -1,9 +1,33 @@
 import { Logger } from '@nestjs/common';
+import { timedOut } from '../../observability/timeouts.js';
 import { TransportUnavailableError } from '../message-transport.js';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type Options, type RecoveringChannelModel } from 'amqplib';
 
 /** Runs on every (re)connection with the fresh connection: declare topology, open channels, consume. */
 export type ConnectionSetup = (connection: ChannelModel) => Promise<void>;
+
+export interface AmqpTimeouts {
+  /** Opening a connection (TCP and handshake) is given up after this long, and tried again. */
+  connectMs: number;
+  /** A publish the broker has not confirmed after this long fails (the outbox sends it again later). */
+  confirmMs: number;
+}
+
+export const DEFAULT_AMQP_TIMEOUTS: AmqpTimeouts = { connectMs: 5000, confirmMs: 5000 };
+
+/** What amqplib says when a connection attempt ran past its socket timeout. */
+const CONNECT_TIMED_OUT = 'connect ETIMEDOUT';
+
+/** The broker did not confirm a publish in time: it may still route it, so the outbox sends it again (inboxes absorb a repeat). */
+export class PublishConfirmTimeoutError extends Error {
+  constructor(
+    readonly exchange: string,
+    readonly afterMs: number,
+  ) {
+    super(`the broker did not confirm a message published to ${exchange || '(default exchange)'} within ${afterMs} ms`);
+    this.name = 'PublishConfirmTimeoutError';
+  }
+}
 
 /**
  * One connection per process, kept alive by amqplib's own recovery (exponential back-off, no limit).
@@ -19,7 +43,10 @@ export class AmqpConnection {
   private publisher: Promise<ConfirmChannel> | undefined;
   private readonly connectedWaiters = new Set<() => void>();
 
-  constructor(private readonly url: string) {}
+  constructor(
+    private readonly url: string,
+    private readonly timeouts: AmqpTimeouts = DEFAULT_AMQP_TIMEOUTS,
+  ) {}
 
   get isConnected(): boolean {
     return this.current !== undefined;
@@ -28,6 +55,7 @@ export class AmqpConnection {
   async start(): Promise<void> {
     this.recovering = await amqp.connect(this.url, {
       noDelay: true,
+      timeout: this.timeouts.connectMs,
       recovery: {
         waitForConnect: false,
         initialDelay: 100,
@@ -43,6 +71,9 @@ export class AmqpConnection {
     this.recovering.on('reconnect-scheduled', ({ attempt, delay }: { attempt: number; delay: number }) =>
       this.logger.debug({ attempt, delay }, 'broker reconnect scheduled'),
     );
+    this.recovering.on('connect-failed', (error: Error) => {
+      if (error.message === CONNECT_TIMED_OUT) timedOut(this.logger, 'broker-connect', 'broker', this.timeouts.connectMs);
+    });
     this.recovering.on('error', (error: Error) => this.logger.warn({ err: error }, 'broker connection error'));
   }
 
@@ -68,12 +99,22 @@ export class AmqpConnection {
     });
   }
 
-  /** Publishes and resolves when the broker confirmed (persisted, for persistent messages). */
+  /** Publishes and resolves when the broker confirmed (persisted, for persistent messages), or rejects after the confirm timeout. */
   async publish(exchange: string, routingKey: string, content: Buffer, options: Options.Publish): Promise<void> {
     const channel = await this.publishingChannel();
-    await new Promise<void>((resolve, reject) => {
-      channel.publish(exchange, routingKey, content, options, (error: unknown) => (error ? reject(asError(error)) : resolve()));
-    });
+    const afterMs = this.timeouts.confirmMs;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        timer = setTimeout(() => {
+          timedOut(this.logger, 'publish-confirm', exchange || 'default exchange', afterMs, { routingKey });
+          reject(new PublishConfirmTimeoutError(exchange, afterMs));
+        }, afterMs);
+        channel.publish(exchange, routingKey, content, options, (error: unknown) => (error ? reject(asError(error)) : resolve()));
+      });
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** A plain channel on the current connection (for callers that manage their own channel). */

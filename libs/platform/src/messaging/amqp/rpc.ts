@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { AmqpConnection } from './amqp-connection.js';
 import { DEADLINE_HEADER, parseDeadline } from '../../http/deadline.js';
+import { timedOut } from '../../observability/timeouts.js';
 import type { AmqpNames } from './amqp-names.js';
 
 /** What a request carries besides its payload: the caller's token and the request id, for the responder to verify and log. */
@@ -69,6 +70,7 @@ interface Pending {
  * a call made while the broker is away fails at once with RpcUnavailableError instead of hanging.
  */
 export class RpcClient {
+  private readonly logger = new Logger('RpcClient');
   private readonly pending = new Map<string, Pending>();
   private channel: Channel | undefined;
 
@@ -93,6 +95,7 @@ export class RpcClient {
     return new Promise<Reply>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(correlationId);
+        timedOut(this.logger, 'request-reply', service, timeoutMs, { route: request.route });
         reject(new RpcUnavailableError(`${service} did not answer ${request.route} within ${timeoutMs} ms`, 'timeout', deadline));
       }, timeoutMs);
       this.pending.set(correlationId, { resolve: resolve as (value: unknown) => void, reject, timer });
@@ -112,6 +115,7 @@ export class RpcClient {
       } catch (error) {
         clearTimeout(timer);
         this.pending.delete(correlationId);
+        timedOut(this.logger, 'request-reply', service, timeoutMs, { route: request.route });
         reject(new RpcUnavailableError((error as Error).message, 'disconnected'));
       }
     });

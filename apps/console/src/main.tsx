@@ -1,0 +1,4 @@
+import { render } from 'preact';
+import { Console } from './console.js';
+
+render(<Console />, document.getElementById('console')!);
