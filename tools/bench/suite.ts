@@ -10,7 +10,8 @@
 // cut into to alternate the variants compared (5), WARMUP seconds before each (1), OUTBOX_SECONDS per
 // outbox round (DURATION), STARTS start-up measurements per database (3), BENCH_OUTPUT
 // (docs/benchmarks.md), BENCH_LOG_LEVEL of the apps (warn), BENCH_ONLY (a comma-separated subset of
-// get,list,place,trips,echo,outbox,idle,starts,handoff,shadow), IDLE_SECONDS (30), TRIP_ORDERS (200), HANDOFFS round trips of ordering's data (3),
+// get,list,place,trips,echo,outbox,idle,starts,handoff,shadow), IDLE_SECONDS (30), TRIP_ORDERS (200),
+// HANDOFFS round trips of ordering's data (3),
 // HANDOFF_ORDERS in its schema meanwhile (10000), BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
 // for the monolith and order-service of the shop paths), TEST_POSTGRES_URL, TEST_AMQP_URL.
 import 'reflect-metadata';
