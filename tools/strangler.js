@@ -15,10 +15,24 @@ const USAGE = `usage: strangler status
        strangler plan <context> show                           the promotion plan and what its step waits for
        strangler plan <context> start [default]                start the default plan (shadow, canary 5, 25, 50, service)
        strangler pause|resume|abort <context>                  pause, resume or abort (back to the monolith) the plan
-       strangler promote <context> [--full]                    the plan's next step now, or (--full) its last`;
+       strangler promote <context> [--full]                    the plan's next step now, or (--full) its last
+       strangler shadow samples <context> [--route <route>]    the shadow's fleet counts and latest mismatches
+       strangler shadow settings <context> [--sample <percent>] [--noise <percent>] [--ignore <json path>]... [--unordered <json path>]...`;
 
 /** Flags that take a value (the word after them is not a positional argument). */
-const VALUED = new Set(['--until', '--window', '--min-requests', '--max-error-rate', '--max-p99-ms', '--max-p99-ratio']);
+const VALUED = new Set([
+  '--until',
+  '--window',
+  '--min-requests',
+  '--max-error-rate',
+  '--max-p99-ms',
+  '--max-p99-ratio',
+  '--route',
+  '--sample',
+  '--noise',
+  '--ignore',
+  '--unordered',
+]);
 
 /** A handoff is followed until it ends (or is held); its steps are printed as they complete. */
 const FOLLOW_EVERY_MS = 250;
@@ -40,7 +54,8 @@ export async function main(argv, env = process.env, out = console) {
     command === 'audit' ||
     (command === 'gate' && context && ['show', 'set', 'off'].includes(mode)) ||
     (command === 'plan' && context && ['show', 'start'].includes(mode)) ||
-    (['pause', 'resume', 'abort', 'promote'].includes(command) && context);
+    (['pause', 'resume', 'abort', 'promote'].includes(command) && context) ||
+    (command === 'shadow' && ['samples', 'settings'].includes(context) && mode);
   if (!valid) {
     out.error(USAGE);
     return 64; // EX_USAGE
@@ -101,6 +116,8 @@ export async function main(argv, env = process.env, out = console) {
         out.log(describePlan(await call('POST', `/plans/${encodeURIComponent(context)}/${command}`, body)));
         return 0;
       }
+      case 'shadow':
+        return await shadow(call, out, rest);
       case 'audit': {
         const query = context ? `?context=${encodeURIComponent(context)}` : '';
         for (const entry of (await call('GET', `/audit${query}`)).entries) out.log(describeAudit(entry));
@@ -220,6 +237,58 @@ function describeHandoff({ direction, status, step, figures, error }) {
 function describeAudit({ at, context, action, by, from, to, details }) {
   const change = from || to ? ` ${from ? `${from.mode} ${from.percent}%` : '-'} -> ${to ? `${to.mode} ${to.percent}%` : '-'}` : '';
   return `${at} ${context.padEnd(10)} ${action.padEnd(20)} by ${by}${change}${details ? ` ${JSON.stringify(details)}` : ''}`;
+}
+
+/** `shadow samples <context> [--route R]` and `shadow settings <context> [--sample N] [--noise N] [--ignore P]... [--unordered P]...` */
+async function shadow(call, out, [what, context, ...flags]) {
+  const values = (flag) => flags.flatMap((arg, i) => (arg === flag && i + 1 < flags.length ? [flags[i + 1]] : []));
+  const path = `/shadow/${encodeURIComponent(context)}`;
+  if (what === 'samples') {
+    const [route] = values('--route');
+    const counts = (await call('GET', '/shadow'))[context] ?? {};
+    for (const [name, sums] of Object.entries(counts)) if (!route || name === route) out.log(describeShadowCounts(name, sums));
+    const samples = await call('GET', `${path}/samples${route ? `?route=${encodeURIComponent(route)}` : ''}`);
+    if (samples.length === 0) out.log('no mismatch sampled');
+    for (const sample of samples) out.log(describeSample(sample));
+    return 0;
+  }
+  const number = (flag) => (values(flag).length > 0 ? Number(values(flag)[0]) : undefined);
+  const changes = Object.fromEntries(
+    [
+      ['samplePercent', number('--sample')],
+      ['noisePercent', number('--noise')],
+      ['ignore', values('--ignore').length > 0 ? values('--ignore') : undefined],
+      ['unordered', values('--unordered').length > 0 ? values('--unordered') : undefined],
+    ].filter(([, value]) => value !== undefined),
+  );
+  const settings = Object.keys(changes).length > 0 ? await call('PUT', `${path}/settings`, changes) : await call('GET', `${path}/settings`);
+  out.log(
+    `${context}: mirrors ${settings.samplePercent}% of reads, noise baseline on ${settings.noisePercent}% of them; ` +
+      `ignores ${settings.ignore.join(' ') || 'nothing'}; unordered ${settings.unordered.join(' ') || 'none'}`,
+  );
+  return 0;
+}
+
+function describeShadowCounts(route, { compared, matches, mismatches, noise, baselines, noiseRate, dropped, unavailable }) {
+  const rate = noiseRate === null ? 'no baseline yet' : `noise ${(noiseRate * 100).toFixed(1)}% of ${baselines} baselines (${noise})`;
+  const lost = `${dropped} dropped, ${unavailable} unanswered`;
+  return `${route}: ${compared} compared, ${matches} matches, ${mismatches} mismatches; ${rate}; ${lost}`;
+}
+
+function describeSample({ at, route, requestId, paths, concretePaths, noisyPaths, monolith, service }) {
+  const lines = concretePaths.map(
+    (path) => `    ${path}: monolith ${JSON.stringify(valueAt(monolith, path))} ≠ service ${JSON.stringify(valueAt(service, path))}`,
+  );
+  const noise = noisyPaths.length > 0 ? ` (noise: ${noisyPaths.join(', ')})` : '';
+  return [`${at} ${route} request ${requestId ?? '-'}: ${paths.join(', ')}${noise}`, ...lines].join('\n');
+}
+
+/** The value at a concrete path (`$.items[0]['odd key']`) of a JSON value. */
+function valueAt(value, path) {
+  const steps = [...path.slice(1).matchAll(/\.([^.[]+)|\[(\d+)\]|\['([^']*)'\]/g)].map(
+    ([, name, index, quoted]) => name ?? quoted ?? Number(index),
+  );
+  return steps.reduce((at, step) => (at === null || typeof at !== 'object' ? undefined : at[step]), value);
 }
 
 async function logIn(base, env) {

@@ -10,7 +10,7 @@
 // cut into to alternate the variants compared (5), WARMUP seconds before each (1), OUTBOX_SECONDS per
 // outbox round (DURATION), STARTS start-up measurements per database (3), BENCH_OUTPUT
 // (docs/benchmarks.md), BENCH_LOG_LEVEL of the apps (warn), BENCH_ONLY (a comma-separated subset of
-// get,list,place,trips,echo,outbox,idle,starts,handoff,tracing,rollback), IDLE_SECONDS (30), TRIP_ORDERS (200),
+// get,list,place,trips,echo,outbox,idle,starts,handoff,tracing,rollback,shadow), IDLE_SECONDS (30), TRIP_ORDERS (200),
 // HANDOFFS round trips of ordering's data (3), HANDOFF_ORDERS in its schema meanwhile (10000), ROLLBACK_DRILLS per
 // fault (20), BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" for the monolith and order-service
 // of the shop paths), TEST_POSTGRES_URL, TEST_AMQP_URL.
@@ -54,7 +54,9 @@ const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
 /** Long enough to see the relays' 15 s safety-net poll (ADR 0033). */
 const IDLE_SECONDS = seconds('IDLE_SECONDS', 30);
 const ONLY = new Set(
-  (process.env.BENCH_ONLY ?? 'get,list,place,trips,echo,outbox,idle,starts,handoff,tracing,rollback').split(',').map((part) => part.trim()),
+  (process.env.BENCH_ONLY ?? 'get,list,place,trips,echo,outbox,idle,starts,handoff,tracing,rollback,shadow')
+    .split(',')
+    .map((part) => part.trim()),
 );
 const CHILD_NODE_ARGS = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
 /** The high concurrency of every path; the low one is 1. */
@@ -169,6 +171,7 @@ async function main(): Promise<void> {
     [ONLY.has('handoff'), handoffWindow],
     [ONLY.has('tracing'), tracingCost],
     [ONLY.has('rollback'), rollbackTimes],
+    [ONLY.has('shadow'), shadowCost],
   ];
   for (const [wanted, stage] of stages) {
     if (!wanted) continue;
@@ -673,6 +676,79 @@ async function tracingCost(results: Results): Promise<void> {
 
 async function rollbackTimes(results: Results): Promise<void> {
   results.rollback = await rollbackDrills({ drills: ROLLBACK_DRILLS, logLevel: LOG_LEVEL, log }, onCleanup);
+  await cleanUp();
+}
+
+// ---------------------------------------------------------------- path 12, what shadowing costs the caller
+
+/**
+ * GET /api/v1/orders/:id in monolith mode and in shadow mode with every read mirrored (samplePercent
+ * 100, the default; a tenth of them also take a noise baseline), alternating slice by slice in each
+ * round: the primary's latency, which the mirror must not hold up, side by side.
+ */
+async function shadowCost(results: Results): Promise<void> {
+  log('path 12: GET an order in monolith and in shadow mode (every read mirrored); starting the shop');
+  const { monolith, orderService, db, base, admin, bearer, send } = await startBenchShop(
+    { name: 'bench_shadow', logLevel: LOG_LEVEL, nodeArgs: CHILD_NODE_ARGS },
+    onCleanup,
+  );
+  const [product] = await seedProducts(send, admin, db, 1);
+  const owner = bearer(['customer']);
+  const placed = await send('POST', '/orders', owner, { items: [{ productId: product, quantity: 1 }] });
+  expectStatus('place the order to read', 201, placed);
+  const orderId = String(placed.body.id);
+  await waitUntil(
+    async () => (await db.query('SELECT status FROM ordering.orders WHERE id = $1', [orderId])).rows[0]?.status === 'CONFIRMED',
+    30_000,
+    'the order to read is confirmed',
+  );
+  const settings = await send('GET', '/admin/strangler/shadow/ordering/settings', admin);
+  expectStatus('read the shadow settings', 200, settings);
+  if (settings.body.samplePercent !== 100) throw new Error(`shadow samples ${settings.body.samplePercent}%, not every read`);
+
+  const modes: Record<string, 'monolith' | 'shadow'> = { 'shadow.off': 'monolith', 'shadow.on': 'shadow' };
+  let mode: 'monolith' | 'shadow' = 'monolith';
+  const load = async (key: string, connections: number, durationSeconds: number, settleSeconds = 0) => {
+    if (modes[key] !== mode) {
+      mode = modes[key]!;
+      expectStatus(`route ordering to ${mode}`, 200, await send('PUT', '/admin/strangler/routes/ordering', admin, { mode }));
+      // Long enough for the mirrors still queued from a shadow slice to finish before a monolith slice.
+      await sleep(SWITCH_WAIT_MS);
+    }
+    return httpLoad({ url: `${base}/orders/${orderId}`, headers: { authorization: owner }, connections, durationSeconds, settleSeconds });
+  };
+  const counts = async () => {
+    const answer = await send('GET', '/admin/strangler/shadow', admin);
+    expectStatus('read the shadow counts', 200, answer);
+    return ((answer.body.ordering as Record<string, Record<string, number>> | undefined)?.['ordering.GetOrder.v1'] ?? {}) as Record<
+      string,
+      number
+    >;
+  };
+  for (const key of Object.keys(modes)) await load(key, C, 3 * WARMUP);
+  const before = await counts();
+  const accounts = [monolith, orderService!, ...(broker ? [broker] : [])];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const keys = round % 2 === 0 ? ['shadow.off', 'shadow.on'] : ['shadow.on', 'shadow.off'];
+    const c1 = await interleave(keys, SLICES, [], (key, seconds) => load(key, 1, seconds, SLICE_SETTLE_SECONDS));
+    const cHigh = await interleave(keys, SLICES, accounts, (key, seconds) => load(key, C, seconds, SLICE_SETTLE_SECONDS));
+    for (const key of keys) record(results, key, round, c1[key]!, cHigh[key]!);
+  }
+  const after = await counts();
+  const delta = (name: string) => (after[name] ?? 0) - (before[name] ?? 0);
+  results.shadow = {
+    compared: delta('compared'),
+    mismatches: delta('mismatches'),
+    dropped: delta('dropped'),
+    unavailable: delta('unavailable'),
+    baselines: delta('baselines'),
+    noise: delta('noise'),
+  };
+  log(
+    `shadow: ${results.shadow.compared} reads compared (${results.shadow.mismatches} mismatches), ` +
+      `${results.shadow.dropped} dropped by the full queue, ${results.shadow.unavailable} unanswered, ` +
+      `${results.shadow.baselines} noise baselines (${results.shadow.noise} noisy)`,
+  );
   await cleanUp();
 }
 

@@ -21,7 +21,7 @@ const CONTRACT_ROUTES: Array<[method: string, path: string, access: 'public' | '
   ['get', '/health/ready', 'public'],
 ];
 
-/** Routes added beside the contract: the orders of /api/v2 and the API usage view. */
+/** Routes added beside the contract: the orders of /api/v2, the API usage view, the shadow's counts, settings and samples. */
 const ADDED_ROUTES: Array<[method: string, path: string, access: 'public' | 'bearer']> = [
   ['post', '/api/v2/orders', 'bearer'],
   ['get', '/api/v2/orders', 'bearer'],
@@ -41,6 +41,10 @@ const ADDED_ROUTES: Array<[method: string, path: string, access: 'public' | 'bea
   ['post', '/api/v1/admin/strangler/plans/{context}/promote', 'bearer'],
   ['get', '/api/v1/admin/strangler/decider', 'bearer'],
   ['put', '/api/v1/admin/users/{id}/roles', 'bearer'],
+  ['get', '/api/v1/admin/strangler/shadow', 'bearer'],
+  ['get', '/api/v1/admin/strangler/shadow/{context}/settings', 'bearer'],
+  ['put', '/api/v1/admin/strangler/shadow/{context}/settings', 'bearer'],
+  ['get', '/api/v1/admin/strangler/shadow/{context}/samples', 'bearer'],
 ];
 
 const V1_ORDERS = CONTRACT_ROUTES.filter(([, path]) => path.startsWith('/api/v1/orders'));

@@ -13,3 +13,5 @@ export { inCanary } from './routing/canary.js';
 export { RemoteServices } from './remote/remote-services.js';
 export { SHED_COUNTER, type BulkheadState } from './remote/remote-service.js';
 export { ApiStranglerRoute, ROUTE_OVERRIDE_HEADER } from './routing/tester-override.js';
+export { ShadowStore, type ShadowSums, type ShadowSampleView } from './shadow/shadow-store.js';
+export { shadowConfig, type ShadowConfig } from './shadow/shadow.config.js';

@@ -39,6 +39,7 @@ import {
 import { CreateStranglerTables1763700000900 } from './control/1763700000900-create-strangler-tables.migration.js';
 import { CreateControlPlane1764700000900 } from './control/1764700000900-control-plane.migration.js';
 import { CreateEvidence1764800000900 } from './control/1764800000900-evidence.migration.js';
+import { CreateShadowTables1764800000910 } from './control/1764800000910-shadow.migration.js';
 import { AdvisoryLocks } from './control/advisory-locks.js';
 import { ControlChannel } from './control/control-channel.js';
 import { HandoffDriver } from './control/handoff-driver.js';
@@ -54,7 +55,7 @@ import { LeaderLock } from './evidence/leader-lock.js';
 import { OutcomeStore } from './evidence/outcomes.js';
 import { PlanStore } from './evidence/plans.js';
 import { Promotion } from './evidence/promotion.js';
-import { comparerEvidence } from './evidence/shadow-evidence.js';
+import { shadowStoreEvidence } from './evidence/shadow-evidence.js';
 import { StranglerEvidenceController } from './evidence/strangler-evidence.controller.js';
 import { RemoteServices } from './remote/remote-services.js';
 import { StranglerEndpoint } from './remote/strangler-endpoint.js';
@@ -64,6 +65,10 @@ import { StrangleableContexts, type StrangleableContext } from './routing/strang
 import { ROUTE_OVERRIDE_HEADER, withRequestedRoute } from './routing/tester-override.js';
 import { ShadowComparer } from './shadow/shadow-comparer.js';
 import { StranglerMetrics } from './strangler-metrics.js';
+import { ShadowMirror } from './shadow/shadow-mirror.js';
+import { ShadowSettings } from './shadow/shadow-settings.js';
+import { ShadowStore } from './shadow/shadow-store.js';
+import { shadowConfig, type ShadowConfig } from './shadow/shadow.config.js';
 import { bootModeConfig, ownDatabaseConfig, stranglerConfig, type StranglerConfig } from './strangler.config.js';
 
 /** The strangler's own schema, like a context's: routes, their audit trail, instances, handoffs. */
@@ -72,6 +77,10 @@ const RPC_CLIENT = Symbol('RpcClient');
 const SERVED = Symbol('ServedContexts');
 /** The one instance of the facade that judges gates and advances plans holds this lock. */
 const DECIDER_LOCK = 'strangler.decider';
+/** The latest mismatch samples kept per route. */
+const SAMPLES_PER_ROUTE = 20;
+/** How often each instance writes its shadow counts (a second's row is complete soon after it ends). */
+const SHADOW_FLUSH_MS = 1000;
 
 /**
  * Marks every answer of a strangled context's routes with who serves the context by default (so a
@@ -154,6 +163,25 @@ class EvidenceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
   }
 }
 
+/** Samples, counts and settings of the facade's shadow: read before the first request, written until the last. */
+@Injectable()
+class ShadowLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(ShadowSettings) private readonly settings: ShadowSettings,
+    @Inject(ShadowStore) private readonly store: ShadowStore,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.settings.start();
+    this.store.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.settings.stop();
+    await this.store.stop();
+  }
+}
+
 @Injectable()
 class ServiceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
@@ -181,7 +209,12 @@ function controlPlane(app: string): Provider[] {
         connector.open({
           schema: 'strangler',
           entities: [],
-          migrations: [CreateStranglerTables1763700000900, CreateControlPlane1764700000900, CreateEvidence1764800000900],
+          migrations: [
+            CreateStranglerTables1763700000900,
+            CreateControlPlane1764700000900,
+            CreateEvidence1764800000900,
+            CreateShadowTables1764800000910,
+          ],
         }),
     },
     {
@@ -260,9 +293,9 @@ function evidence(): Provider[] {
     },
     {
       provide: Promotion,
-      inject: [PlanStore, GateStore, RouteTable, MigrationControl, ShadowComparer],
-      useFactory: (plans: PlanStore, gates: GateStore, routes: RouteTable, control: MigrationControl, shadow: ShadowComparer) =>
-        new Promotion(plans, gates, routes, control, comparerEvidence(shadow)),
+      inject: [PlanStore, GateStore, RouteTable, MigrationControl, ShadowStore],
+      useFactory: (plans: PlanStore, gates: GateStore, routes: RouteTable, control: MigrationControl, shadow: ShadowStore) =>
+        new Promotion(plans, gates, routes, control, shadowStoreEvidence(shadow)),
     },
     {
       provide: Decider,
@@ -286,6 +319,36 @@ function evidence(): Provider[] {
   ];
 }
 
+/** The facade's shadow: settings per context, the fleet's counts and samples, the comparer behind its bulkhead. */
+function shadow(): Provider[] {
+  return [
+    {
+      provide: ShadowSettings,
+      inject: [STRANGLER_DATA_SOURCE, ControlChannel, StrangleableContexts],
+      useFactory: (dataSource: DataSource, channel: ControlChannel, contexts: StrangleableContexts) =>
+        new ShadowSettings(dataSource, channel, (context) => contexts.get(context)),
+    },
+    {
+      provide: ShadowStore,
+      inject: [STRANGLER_DATA_SOURCE, INSTANCE_ID, shadowConfig.token],
+      useFactory: (dataSource: DataSource, instanceId: string, config: ShadowConfig) =>
+        new ShadowStore(dataSource, `monolith-${instanceId}`, {
+          retentionMs: config.retentionMs,
+          samplesPerRoute: SAMPLES_PER_ROUTE,
+          flushEveryMs: SHADOW_FLUSH_MS,
+        }),
+    },
+    { provide: ShadowComparer, inject: [ShadowStore], useFactory: (store: ShadowStore) => new ShadowComparer(store) },
+    {
+      provide: ShadowMirror,
+      inject: [ShadowComparer, ShadowSettings, ShadowStore, shadowConfig.token],
+      useFactory: (comparer: ShadowComparer, settings: ShadowSettings, store: ShadowStore, config: ShadowConfig) =>
+        new ShadowMirror(comparer, settings, store, config),
+    },
+    ShadowLifecycle,
+  ];
+}
+
 const ownDatabaseOf =
   (configuration: Configuration) =>
   (context: string): DatabaseConfig | undefined =>
@@ -305,11 +368,11 @@ export class StranglerModule {
   static forFacade(): DynamicModule {
     return {
       module: StranglerModule,
-      imports: [ConfigModule.forFeature(stranglerConfig, platformConfig)],
+      imports: [ConfigModule.forFeature(stranglerConfig, shadowConfig, platformConfig)],
       controllers: [StranglerAdminController, StranglerEvidenceController],
       providers: [
         StrangleableContexts,
-        ShadowComparer,
+        ...shadow(),
         { provide: SERVED, useValue: undefined },
         ...controlPlane('monolith'),
         {
@@ -364,7 +427,8 @@ export class StranglerModule {
       ],
       exports: [
         StrangleableContexts,
-        ShadowComparer,
+        ShadowMirror,
+        ShadowStore,
         RemoteServices,
         RouteTable,
         HandoffStore,
@@ -478,7 +542,7 @@ export class StranglerModule {
             QueryBus,
             RouteTable,
             RemoteServices,
-            ShadowComparer,
+            ShadowMirror,
             HostedContexts,
             { token: StranglerMetrics, optional: true },
             { token: OutcomeStore, optional: true },
@@ -489,7 +553,7 @@ export class StranglerModule {
             queries: QueryBus,
             routes: RouteTable,
             remotes: RemoteServices,
-            shadow: ShadowComparer,
+            shadow: ShadowMirror,
             hosted: HostedContexts,
             metrics: StranglerMetrics | undefined,
             outcomes: OutcomeStore | undefined,

@@ -35,6 +35,8 @@ export interface Results {
   starts: Record<string, number[]>;
   handoff?: HandoffFigures;
   rollback?: RollbackFigures;
+  /** What the shadow did over path 12's shadow slices (fleet counts of ordering.GetOrder.v1). */
+  shadow?: { compared: number; mismatches: number; dropped: number; unavailable: number; baselines: number; noise: number };
   /** Database round trips of an idle monolith, and the statements it sent, most frequent first. */
   idle?: { seconds: number; roundTrips: number; statements: Array<{ statement: string; count: number }> };
   /** Database round trips of the in-process monolith while it placed and settled `orders` orders, and the statements sent. */
@@ -87,6 +89,8 @@ const LOAD_ROWS: Array<[key: string, path: string, label: string]> = [
   ['place.inprocess', '4', 'place an order until settled, monolith, events in-process (no broker)'],
   ['get.traced', '10', 'GET /orders/:id, monolith, tracing on (every request sampled, no exporter endpoint)'],
   ['get.untraced', '10', 'GET /orders/:id, monolith, tracing off (OTEL_SDK_DISABLED=true)'],
+  ['shadow.off', '12', 'GET /orders/:id, monolith mode (beside shadow mode)'],
+  ['shadow.on', '12', 'GET /orders/:id, shadow mode, every read mirrored and compared'],
 ];
 
 interface Verdict {
@@ -181,6 +185,22 @@ function verdicts(results: Results): Verdict[] {
       figure: `${perSecondIdle.toFixed(1)}/s`,
       met: perSecondIdle <= IDLE_ROUND_TRIPS_PER_SECOND,
     });
+  }
+  const p99Ratio = (at: 'c1' | 'cHigh') => perRound(results, 'shadow.on', 'shadow.off', (x, y) => x[at].p99Ms / y[at].p99Ms);
+  const shadowC1 = p99Ratio('c1');
+  if (shadowC1 !== undefined) {
+    out.push({
+      row: 'shadow.on',
+      target: '12. p99 at c1 ≤ 1.05x monolith mode',
+      figure: `p99 at c1 ${shadowC1.toFixed(3)}x`,
+      met: shadowC1 <= 1.05,
+    });
+    const shadowHigh = p99Ratio('cHigh')!;
+    out.push({ row: 'shadow.on', figure: `p99 at ${c} ${shadowHigh.toFixed(3)}x` });
+  }
+  if (results.shadow) {
+    const { compared, mismatches, dropped } = results.shadow;
+    out.push({ row: 'shadow.on', figure: `${compared} compared, ${mismatches} mismatches, ${dropped} dropped` });
   }
   for (const direction of ['out', 'back'] as const) {
     if (!results.handoff) break;

@@ -6,8 +6,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 const CHANNEL = 'strangler';
 
 export interface ControlChange {
-  /** What changed: a route, a handoff, an instance's report, outcomes written, a gate, a plan. */
-  kind: 'route' | 'handoff' | 'instance' | 'outcomes' | 'gate' | 'plan';
+  /** What changed: a route, a handoff, an instance's report, outcomes written, a gate, a plan, a context's shadow settings. */
+  kind: 'route' | 'handoff' | 'instance' | 'outcomes' | 'gate' | 'plan' | 'shadow';
   context?: string;
 }
 

@@ -1,8 +1,10 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiConflictResponse,
+  ApiExtraModels,
   ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -11,9 +13,10 @@ import {
   ApiPropertyOptional,
   ApiTags,
   ApiUnauthorizedResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Equals, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, Equals, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Role } from '@shop/contracts';
 import { CurrentUser, ProblemException, Roles, validationProblem, type AuthenticatedUser } from '@shop/platform';
 import { RemoteServices } from '../remote/remote-services.js';
@@ -21,7 +24,9 @@ import type { CircuitStatus } from '../remote/remote-service.js';
 import type { AuditRecord, Route } from '../routing/route-table.js';
 import { RouteTable } from '../routing/route-table.js';
 import { STRANGLER_MODES, type StranglerMode } from '../routing/strangleable-context.js';
-import { ShadowComparer, type ShadowCounts } from '../shadow/shadow-comparer.js';
+import { IsShadowPath } from '../shadow/json-path.js';
+import { ShadowSettings, type ShadowSettingsValue } from '../shadow/shadow-settings.js';
+import { ShadowStore, type ShadowSampleView, type ShadowSums } from '../shadow/shadow-store.js';
 import { HANDOFF_STEPS, type Handoff, type HandoffDirection, type HandoffStep } from './handoffs.js';
 import type { Instance } from './instances.js';
 import { MigrationControl, percentFor } from './migration-control.js';
@@ -116,6 +121,103 @@ class CleanupRequestDto {
   confirm: boolean;
 }
 
+class ShadowCountsQueryDto {
+  @ApiPropertyOptional({ format: 'date-time', description: 'count only from this moment (default: over the retention)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  since?: string;
+}
+
+/** A route's shadow counts, summed over every instance. */
+class ShadowSumsDto {
+  @ApiProperty({ description: 'reads both sides answered: matches + mismatches' }) compared: number;
+  @ApiProperty() matches: number;
+  @ApiProperty({ description: 'differences that survived every re-check and are not noise' }) mismatches: number;
+  @ApiProperty({ description: 'noise baselines taken (the monolith compared with itself)' }) baselines: number;
+  @ApiProperty({ description: 'baselines where the monolith differed from itself' }) noise: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'noise / baselines' }) noiseRate: number | null;
+  @ApiProperty({ description: 'mirrors dropped because the shadow queue was full' }) dropped: number;
+  @ApiProperty({ description: 'mirrors the service did not answer' }) unavailable: number;
+}
+
+const RULES_AT_MOST = 50;
+
+class ShadowSettingsDto {
+  @ApiProperty({ minimum: 0, maximum: 100, description: 'share of the shadow-mode reads mirrored to the service' })
+  samplePercent: number;
+  @ApiProperty({ minimum: 0, maximum: 100, description: 'share of the mirrored reads that first take a noise baseline' })
+  noisePercent: number;
+  @ApiProperty({ type: [String], example: ['$.items[*].updatedAt', '$..updatedAt', 'updatedAt'], description: 'JSON paths left out' })
+  ignore: string[];
+  @ApiProperty({ type: [String], example: ['$.items'], description: 'JSON paths of arrays compared as sets' })
+  unordered: string[];
+}
+
+/** Any of the settings; those left out keep their value. */
+export class ChangeShadowSettingsRequestDto {
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'share of the shadow-mode reads mirrored to the service' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  samplePercent?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'share of the mirrored reads that first take a noise baseline' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  noisePercent?: number;
+
+  @ApiPropertyOptional({ type: [String], maxItems: RULES_AT_MOST, example: ['$.items[*].updatedAt'], description: 'JSON paths left out' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(RULES_AT_MOST)
+  @IsShadowPath({ each: true })
+  ignore?: string[];
+
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: RULES_AT_MOST,
+    example: ['$.items'],
+    description: 'JSON paths of arrays compared as sets',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(RULES_AT_MOST)
+  @IsShadowPath({ each: true })
+  unordered?: string[];
+}
+
+class ShadowSamplesQueryDto {
+  @ApiPropertyOptional({ description: 'one route only (its wire name, e.g. ordering.GetOrder.v1)' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z][a-z0-9-]*\.[A-Za-z][A-Za-z0-9-]*\.v[1-9][0-9]*$/)
+  route?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit: number = 20;
+}
+
+class ShadowSampleDto {
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty() route: string;
+  @ApiProperty({ nullable: true, type: String }) requestId: string | null;
+  @ApiProperty({ type: [String], example: ['$.items[*].priceCents'], description: 'where the answers differ, indexes as [*]' })
+  paths: string[];
+  @ApiProperty({ type: [String], example: ['$.items[1].priceCents'] }) concretePaths: string[];
+  @ApiProperty({ type: [String], description: 'those of paths that were noise (the monolith differed from itself there)' })
+  noisyPaths: string[];
+  @ApiProperty({ description: "the monolith's answer, secrets and personal fields redacted" }) monolith: unknown;
+  @ApiProperty({ description: "the service's answer, redacted alike" }) service: unknown;
+}
+
 /** The strangler's control: which side serves each strangleable context, and handing a context's data over. */
 @ApiTags('strangler')
 @ApiBearerAuth()
@@ -127,7 +229,8 @@ export class StranglerAdminController {
   constructor(
     @Inject(RouteTable) private readonly routes: RouteTable,
     @Inject(MigrationControl) private readonly control: MigrationControl,
-    @Inject(ShadowComparer) private readonly shadow: ShadowComparer,
+    @Inject(ShadowStore) private readonly shadow: ShadowStore,
+    @Inject(ShadowSettings) private readonly shadowSettings: ShadowSettings,
     @Inject(StranglerAgent) private readonly agent: StranglerAgent,
     @Inject(SchemaJanitor) private readonly janitor: SchemaJanitor,
     @Inject(RemoteServices) private readonly remotes: RemoteServices,
@@ -192,12 +295,63 @@ export class StranglerAdminController {
   }
 
   @Get('shadow')
-  @ApiOperation({ summary: 'Count the shadow comparisons' })
-  @ApiOkResponse({
-    description: 'shadow comparisons so far on this instance: { context: { route: { matches, mismatches, unavailable } } }',
+  @ApiOperation({
+    summary: 'Count the shadow comparisons',
+    description: 'summed over every instance: { context: { route: counts } }, over the retention or since a moment',
   })
-  shadowCounts(): Record<string, Record<string, ShadowCounts>> {
-    return this.shadow.snapshot();
+  @ApiExtraModels(ShadowSumsDto)
+  @ApiBadRequestResponse({ description: 'since is not an ISO 8601 date-time' })
+  @ApiOkResponse({
+    description: '{ context: { route: counts } }',
+    schema: { type: 'object', additionalProperties: { type: 'object', additionalProperties: { $ref: getSchemaPath(ShadowSumsDto) } } },
+  })
+  async shadowCounts(@Query() query: ShadowCountsQueryDto): Promise<Record<string, Record<string, ShadowSums>>> {
+    await this.shadow.flush().catch(() => undefined);
+    return this.shadow.byRoute(query.since ? new Date(query.since) : undefined);
+  }
+
+  @Get('shadow/:context/settings')
+  @ApiOperation({ summary: "Read a context's shadow settings", description: "its descriptor's defaults until changed" })
+  @ApiOkResponse({ type: ShadowSettingsDto })
+  @ApiNotFoundResponse({ description: 'no strangleable context of that name' })
+  readShadowSettings(@Param('context') context: string): ShadowSettingsValue {
+    this.control.descriptor(context);
+    return this.shadowSettings.get(context);
+  }
+
+  @Put('shadow/:context/settings')
+  @ApiOperation({
+    summary: "Change a context's shadow settings",
+    description: 'sampling, noise baselines, ignore and unordered rules by JSON path; those left out keep their value; audited',
+  })
+  @ApiOkResponse({ type: ShadowSettingsDto })
+  @ApiBadRequestResponse({ description: 'a percent outside 0..100, too many rules, or a rule that is not a supported JSON path' })
+  @ApiNotFoundResponse({ description: 'no strangleable context of that name' })
+  async changeShadowSettings(
+    @Param('context') context: string,
+    @Body() body: ChangeShadowSettingsRequestDto,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<ShadowSettingsValue> {
+    this.control.descriptor(context);
+    const changes = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
+    const settings = { ...this.shadowSettings.get(context), ...changes };
+    const saved = await this.shadowSettings.save(context, settings, user.id);
+    await this.routes.audit(context, { action: 'shadow.settings', by: user.id, details: { ...saved } });
+    return saved;
+  }
+
+  @Get('shadow/:context/samples')
+  @ApiOperation({
+    summary: "Read a context's latest shadow mismatches",
+    description: 'the latest 20 per route, newest first: request id, paths that differ, both answers (redacted)',
+  })
+  @ApiOkResponse({ type: [ShadowSampleDto] })
+  @ApiBadRequestResponse({ description: 'a bad route name or limit' })
+  @ApiNotFoundResponse({ description: 'no strangleable context of that name' })
+  async shadowSamples(@Param('context') context: string, @Query() query: ShadowSamplesQueryDto): Promise<ShadowSampleView[]> {
+    this.control.descriptor(context);
+    await this.shadow.flush().catch(() => undefined);
+    return this.shadow.samplesOf(context, { route: query.route, limit: query.limit });
   }
 
   @Get('instances')

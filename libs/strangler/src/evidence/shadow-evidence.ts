@@ -1,16 +1,12 @@
-import type { ShadowComparer } from '../shadow/shadow-comparer.js';
-import type { ShadowEvidence, ShadowTotals } from './plans.js';
+import type { ShadowStore } from '../shadow/shadow-store.js';
+import type { ShadowEvidence } from './plans.js';
 
-/** The shadow step's evidence from the comparer's counts, summed over the context's routes. */
-export function comparerEvidence(comparer: ShadowComparer): ShadowEvidence {
+/** The shadow step's evidence: the context's comparisons summed over every instance and route. */
+export function shadowStoreEvidence(store: Pick<ShadowStore, 'sums'>): ShadowEvidence {
   return {
-    totals: async (context) =>
-      Object.values(comparer.snapshot()[context] ?? {}).reduce<ShadowTotals>(
-        (totals, counts) => ({
-          compared: totals.compared + counts.matches + counts.mismatches,
-          mismatches: totals.mismatches + counts.mismatches,
-        }),
-        { compared: 0, mismatches: 0 },
-      ),
+    totals: async (context) => {
+      const { matches, mismatches } = await store.sums(context);
+      return { compared: matches + mismatches, mismatches };
+    },
   };
 }

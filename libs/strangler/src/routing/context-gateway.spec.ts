@@ -8,8 +8,8 @@ import {
   type HostedContext,
 } from '@shop/platform';
 import { ServiceUnavailableError, type RemoteReply, type RemoteService } from '../remote/remote-service.js';
-import type { ShadowComparer } from '../shadow/shadow-comparer.js';
 import type { OutcomeRecorder } from '../evidence/outcomes.js';
+import type { MirroredRead, ShadowMirror } from '../shadow/shadow-mirror.js';
 import { ContextGateway } from './context-gateway.js';
 import type { Route, RouteTable } from './route-table.js';
 import { StrangleableContexts, type RemoteMessage, type StrangleableContext, type StranglerMode } from './strangleable-context.js';
@@ -75,12 +75,10 @@ class FakeRemote {
   }
 }
 
-type CompareInput = Parameters<ShadowComparer['compare']>[0];
+class RecordingMirror {
+  readonly inputs: MirroredRead[] = [];
 
-class RecordingComparer {
-  readonly inputs: CompareInput[] = [];
-
-  async compare(input: CompareInput): Promise<'match'> {
+  async mirror(input: MirroredRead): Promise<'match'> {
     this.inputs.push(input);
     return 'match';
   }
@@ -106,7 +104,7 @@ function setUp(mode: StranglerMode | undefined, options: { percent?: number; rem
   // Answers for its own context only: a gateway that asked about another would be served in-process.
   const routes = { get: (context: string) => (context === 'probe' ? route : undefined) };
   const remote = options.remote === null ? undefined : (options.remote ?? new FakeRemote());
-  const shadow = new RecordingComparer();
+  const shadow = new RecordingMirror();
   const outcomes: Array<{ side: string; error: boolean }> = [];
   const recorder: OutcomeRecorder = { record: (_context, side, _ms, error) => outcomes.push({ side, error }) };
   const gateway = new ContextGateway(
@@ -116,7 +114,7 @@ function setUp(mode: StranglerMode | undefined, options: { percent?: number; rem
     stand<QueryBus>(queries),
     stand<RouteTable>(routes),
     remote && stand<RemoteService>(remote),
-    stand<ShadowComparer>(shadow),
+    stand<ShadowMirror>(shadow),
     hostingProbe,
     undefined,
     recorder,
@@ -310,10 +308,10 @@ describe('ContextGateway', () => {
         {
           context: 'probe',
           route: 'probe.GetThing.v1',
-          ignore: ['at'],
           primary: value,
           shadow: expect.any(Function),
           reread: expect.any(Function),
+          requestId: FORWARDED['x-request-id'],
         },
       ]);
 

@@ -3,7 +3,7 @@ import { HttpException } from '@nestjs/common';
 import { inSpan, ProblemException, RequestContext, type HostedContexts } from '@shop/platform';
 import type { OutcomeRecorder, Side } from '../evidence/outcomes.js';
 import { ServiceUnavailableError, type RemoteService } from '../remote/remote-service.js';
-import type { ShadowComparer } from '../shadow/shadow-comparer.js';
+import type { ShadowMirror } from '../shadow/shadow-mirror.js';
 import type { StranglerMetrics } from '../strangler-metrics.js';
 import { inCanary } from './canary.js';
 import type { RouteTable } from './route-table.js';
@@ -26,7 +26,8 @@ type Outcome = (side: Side, error: boolean) => void;
  * - monolith: served in-process.
  * - service: served by the service; if it is unavailable, reads fall back to the monolith and
  *   writes answer 503 with Retry-After (a write that may have reached the service is never replayed here).
- * - shadow: served in-process; reads are also sent to the service in the background and compared.
+ * - shadow: served in-process; reads (a sampled share) are also sent to the service in the background,
+ *   behind a bounded queue, and compared.
  * - canary: like service for `percent` of users (stable hash of the user id), like monolith for the rest.
  * - retired: the data has been handed off to the service: served by it alone, with no fallback (the
  *   monolith's copy is stale, or the monolith was built without the context).
@@ -44,7 +45,7 @@ export class ContextGateway {
     private readonly queries: QueryBus,
     private readonly routes: RouteTable,
     private readonly remote: RemoteService | undefined,
-    private readonly shadow: ShadowComparer,
+    private readonly shadow: ShadowMirror,
     private readonly hosted: HostedContexts,
     private readonly metrics?: StranglerMetrics,
     private readonly outcomes?: OutcomeRecorder,
@@ -153,10 +154,9 @@ export class ContextGateway {
   /** Sends the read to the service too, after the caller has its answer; never delays or fails the caller. */
   private mirror(remote: RemoteService, message: RoutedMessage, primary: unknown): void {
     const headers = forwardedHeaders();
-    void this.shadow.compare({
+    void this.shadow.mirror({
       context: this.descriptor.context,
       route: this.contexts.nameOf(message),
-      ignore: this.descriptor.shadowIgnores ?? [],
       primary,
       // In the request's trace, as a span marked shadow (its request-reply span beneath it).
       shadow: () =>
@@ -165,6 +165,7 @@ export class ContextGateway {
           return reply.ok ? reply.value : { problem: reply.problem.status };
         }),
       reread: () => this.queries.execute(message),
+      requestId: headers['x-request-id'] || undefined,
     });
   }
 }

@@ -34,8 +34,14 @@ export interface StrangleableContext {
   commands: RouteNames;
   /** Reads: mirrored in shadow mode, served by the monolith when the service is unavailable. */
   queries: RouteNames;
-  /** Answer fields that may legitimately differ between the two sides, ignored by shadow comparison. */
+  /**
+   * Answer fields that may legitimately differ between the two sides, ignored by shadow comparison:
+   * bare names (at any depth) or JSON paths (`$.items[*].updatedAt`). The defaults of the context's
+   * shadow settings, which an operator can change.
+   */
   shadowIgnores?: string[];
+  /** Answer arrays whose order may legitimately differ (JSON paths, e.g. `$.items`), compared as sets. */
+  shadowUnordered?: string[];
 }
 
 /** `<context>.<Message>.v<version>` */

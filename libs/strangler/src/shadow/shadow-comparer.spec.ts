@@ -1,4 +1,5 @@
-import { differencesBetween, normalise, ShadowComparer } from './shadow-comparer.js';
+import { ShadowComparer } from './shadow-comparer.js';
+import { differencesBetween, normalise } from './shadow-rules.js';
 
 describe('shadow comparison', () => {
   it('drops ignored fields at any depth', () => {
@@ -70,6 +71,33 @@ describe('shadow comparison', () => {
     });
     expect(outcome).toBe('mismatch');
     expect({ shadowCalls, rereads }).toEqual({ shadowCalls: 4, rereads: 4 });
+  });
+
+  it('counts a mismatch when the monolith moved and settled but the service stayed behind', async () => {
+    const comparer = new ShadowComparer();
+    const outcome = await comparer.compare({
+      context: 'c',
+      route: 'GetThing',
+      ignore: [],
+      primary: { status: 'PENDING' },
+      shadow: async () => ({ status: 'RESERVED' }),
+      reread: async () => ({ status: 'CONFIRMED' }),
+    });
+    expect(outcome).toBe('mismatch');
+  });
+
+  it('takes a field the monolith changes with every answer for noise, not for a mismatch', async () => {
+    const comparer = new ShadowComparer();
+    let tick = 0;
+    const outcome = await comparer.compare({
+      context: 'c',
+      route: 'GetThing',
+      ignore: [],
+      primary: { id: 1, tick: (tick += 1) },
+      shadow: async () => ({ id: 1, tick: 0 }),
+      reread: async () => ({ id: 1, tick: (tick += 1) }),
+    });
+    expect(outcome).toBe('match');
   });
 
   it('counts a mismatch that survives the re-check', async () => {
