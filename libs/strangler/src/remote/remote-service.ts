@@ -16,7 +16,10 @@ import type { RemoteMessage } from '../routing/strangleable-context.js';
 /** What the service answers: the handler's value, or the problem it raised. */
 export type RemoteReply = { ok: true; value: unknown } | { ok: false; problem: ProblemDetails; headers?: Record<string, string> };
 
-/** How a call to an extracted service ended: answered (a value or a problem), or not (timeout, disconnected, circuit open, bulkhead full). */
+/**
+ * How a call to an extracted service ended: answered (a value or a problem), or not (timeout,
+ * disconnected, circuit open, or shed by a full bulkhead: never sent).
+ */
 export type RemoteOutcome = 'ok' | 'problem' | 'unavailable' | 'circuit-open' | 'shed';
 
 export const PING_ROUTE = '__ping';
