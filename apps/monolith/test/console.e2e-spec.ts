@@ -22,11 +22,7 @@ const NARROW = { width: 390, height: 844 };
 /** What the console promises: an action's new state is on the page within 2 s. */
 const SHOWN_WITHIN_MS = 2000;
 const ADMIN = { email: 'admin@shop.test', password: `console-${randomUUID()}` };
-/** Where the screenshots go: a temporary folder, or docs/img/ when CONSOLE_SCREENSHOTS=docs (to refresh the README's). */
-const SCREENSHOTS =
-  process.env.CONSOLE_SCREENSHOTS === 'docs'
-    ? new URL('../../../docs/img/', import.meta.url).pathname
-    : join(tmpdir(), `shop-console-screenshots-${process.pid}`);
+const SCREENSHOTS = new URL('../../../docs/img/', import.meta.url).pathname;
 
 /**
  * The migration console in headless Chromium, against the shop as it is deployed: the built monolith
