@@ -22,16 +22,12 @@ const NARROW = { width: 390, height: 844 };
 /** What the console promises: an action's new state is on the page within 2 s. */
 const SHOWN_WITHIN_MS = 2000;
 const ADMIN = { email: 'admin@shop.test', password: `console-${randomUUID()}` };
+const SCREENSHOTS = new URL('../../../docs/img/', import.meta.url).pathname;
 const GET_ORDER = 'ordering.GetOrder.v1';
 type Side = 'monolith' | 'service';
 const SIDES: Side[] = ['monolith', 'service'];
 /** The X-Served-By of each side's answers. */
 const SERVED_BY: Record<Side, string> = { monolith: 'monolith', service: 'order-service' };
-/** Where the screenshots go: a temporary folder, or docs/img/ when CONSOLE_SCREENSHOTS=docs (to refresh the README's). */
-const SCREENSHOTS =
-  process.env.CONSOLE_SCREENSHOTS === 'docs'
-    ? new URL('../../../docs/img/', import.meta.url).pathname
-    : join(tmpdir(), `shop-console-screenshots-${process.pid}`);
 
 /**
  * The migration console in headless Chromium, against the shop as it is deployed: the built monolith
@@ -327,7 +323,9 @@ describe('the migration console in a browser', () => {
     await shows('plan-waiting', /^waiting for: held \d+ of 600 s/);
     // The canary's customers are served by the service: once three of them were answered well, the gate is green.
     await shows('gate', /^green · errors ≤ 20\.0 % over 30 s$/, 15_000);
-    await screenshot('plan-and-gate');
+    await ordering()
+      .locator('.card.plan')
+      .screenshot({ path: join(SCREENSHOTS, 'console-plan-and-gate.png') });
 
     await ordering().getByRole('button', { name: 'Pause', exact: true }).click();
     await shows('plan-status', /^paused · step 1 of 2 /);
@@ -392,7 +390,9 @@ describe('the migration console in a browser', () => {
     );
     expect(await newest.locator('figure', { hasText: 'monolith' }).locator('mark').allTextContents()).toEqual(['"unitPriceCents": 500']);
     expect(await newest.locator('figure', { hasText: 'service' }).locator('mark').allTextContents()).toEqual(['"unitPriceCents": 501']);
-    await screenshot('mismatch-sample');
+    await ordering()
+      .locator('.card.shadow')
+      .screenshot({ path: join(SCREENSHOTS, 'console-mismatch-sample.png') });
   });
 
   it("shows the API's reason when it refuses an action, and changes nothing", async () => {

@@ -18,7 +18,7 @@ export type RemoteReply = { ok: true; value: unknown } | { ok: false; problem: P
 
 /**
  * How a call to an extracted service ended: answered (a value or a problem), or not (timeout,
- * disconnected, circuit open, bulkhead full).
+ * disconnected, circuit open, or shed by a full bulkhead: never sent).
  */
 export type RemoteOutcome = 'ok' | 'problem' | 'unavailable' | 'circuit-open' | 'shed';
 
