@@ -179,13 +179,18 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
+/** A route's shadow counts, summed over every instance. */
 export interface ShadowRouteCounts {
+  /** Reads both sides answered: matches + mismatches. */
+  compared: number;
   matches: number;
   mismatches: number;
+  /** Noise baselines taken (the monolith compared with itself), and those where it differed from itself. */
+  baselines: number;
+  noise: number;
+  noiseRate: number | null;
+  dropped: number;
   unavailable: number;
-  noise?: number;
-  dropped?: number;
-  compared?: number;
 }
 
 export interface ShadowSample {
@@ -194,10 +199,10 @@ export interface ShadowSample {
   requestId: string | null;
   /** Where the answers differ, array indexes as [*]. */
   paths: string[];
-  /** The same with the indexes (when the server gives them). */
-  concretePaths?: string[];
+  /** The same with the indexes. */
+  concretePaths: string[];
   /** Those of `paths` where the monolith differed from itself too. */
-  noisyPaths?: string[];
+  noisyPaths: string[];
   monolith: unknown;
   service: unknown;
 }
@@ -218,13 +223,16 @@ export interface Outcomes {
   totals: { monolith: Side; service: Side };
 }
 
+export type GateStatus = 'waiting' | 'green' | 'breached' | 'rolled-back' | 'would-roll-back' | 'alert';
+
 export interface GateState {
-  gate: { windowS: number; minRequests: number; maxErrorRate: number; maxP99Ms?: number; maxP99Ratio?: number; dryRun?: boolean } | null;
-  state: { status: string; reason: string | null; at: string | null; figures: Record<string, unknown> | null };
+  gate: { windowS: number; minRequests: number; maxErrorRate: number; maxP99Ms?: number; maxP99Ratio?: number; dryRun: boolean } | null;
+  state: { status: GateStatus; reason: string | null; at: string | null; figures: Record<string, unknown> | null };
 }
 
 export interface PlanStep {
-  mode: Mode;
+  mode: 'shadow' | 'canary' | 'service';
+  /** canary only. */
   percent?: number;
   holdS: number;
   minComparedReads?: number;
@@ -236,5 +244,13 @@ export interface PlanState {
   status: 'idle' | 'running' | 'paused' | 'done' | 'aborted' | 'rolled-back';
   stepIndex: number;
   stepStartedAt: string | null;
-  progress: { heldS?: number; holdS?: number; gate?: string; waitingFor?: string[] } | null;
+  /** What the running step still waits for (empty: it may advance). */
+  progress: {
+    heldS: number;
+    holdS: number;
+    gate: GateStatus | 'none';
+    comparedReads?: number;
+    mismatchRate?: number;
+    waitingFor: string[];
+  } | null;
 }

@@ -211,7 +211,7 @@ function Service({ state, snapshot }: { state: ContextState; snapshot: Snapshot 
   );
 }
 
-const SHADOW_FIGURES = ['matches', 'mismatches', 'noise', 'dropped', 'unavailable'] as const;
+const SHADOW_FIGURES = ['compared', 'matches', 'mismatches', 'noise', 'dropped', 'unavailable'] as const;
 
 function Shadow({ context, snapshot, samples }: { context: string; snapshot: Snapshot; samples: Loaded<ShadowSample[]> | undefined }) {
   const routes = snapshot.shadow.state === 'ok' ? Object.entries(snapshot.shadow.data[context] ?? {}) : [];
@@ -235,11 +235,11 @@ function Shadow({ context, snapshot, samples }: { context: string; snapshot: Sna
             </thead>
             <tbody>
               {routes.map(([name, counts]) => (
-                <tr key={name}>
+                <tr key={name} data-route={name}>
                   <th scope="row">{name}</th>
                   {SHADOW_FIGURES.map((figure) => (
-                    <td key={figure} class={figure === 'mismatches' && counts.mismatches > 0 ? 'bad' : ''}>
-                      {counts[figure] ?? '—'}
+                    <td key={figure} data-figure={figure} class={figure === 'mismatches' && counts.mismatches > 0 ? 'bad' : ''}>
+                      {counts[figure]}
                     </td>
                   ))}
                 </tr>
@@ -284,8 +284,8 @@ function JsonView({ label, value, paths }: { label: string; value: unknown; path
 
 /** A mismatch: the newest is shown open, the others a click away. */
 function Sample({ sample, open }: { sample: ShadowSample; open: boolean }) {
-  const marked = sample.concretePaths ?? sample.paths;
-  const noisy = new Set(sample.noisyPaths ?? []);
+  const marked = sample.concretePaths;
+  const noisy = new Set(sample.noisyPaths);
   return (
     <details class="sample" open={open}>
       <summary>
@@ -319,7 +319,7 @@ const PLAN_ACTIONS = {
     when: ['running', 'paused'],
     label: 'Abort plan',
     done: 'aborted',
-    confirm: 'Stop the plan for good? The route stays where it is; a new plan has to be started.',
+    confirm: 'Stop the plan for good? The context goes back to the monolith at once; a new plan has to be started.',
   },
 } as const satisfies Record<string, { when: readonly PlanState['status'][]; label: string; done: string; confirm: string | undefined }>;
 
@@ -347,7 +347,7 @@ function PlanAndGates({ context, reads, actions }: { context: string; reads: Sna
               ? ` · step ${plan.data.stepIndex + 1} of ${plan.data.plan.steps.length} since ${clock(plan.data.stepStartedAt)}`
               : ''}
           </p>
-          {plan.data.progress?.waitingFor?.length ? (
+          {plan.data.progress?.waitingFor.length ? (
             <p class="quiet" data-field="plan-waiting">
               waiting for: {plan.data.progress.waitingFor.join('; ')}
             </p>
