@@ -57,7 +57,7 @@ export interface DrillOptions {
   /** The gate set before the canary (the admin API's body). */
   gate: Record<string, unknown>;
   /**
-   * When set, once the gate is green the drill bounds the p99 at the service's p99 measured so far
+   * When set, once the gate is green the drill bounds the p99 at the service's p99 over the gate's window
    * plus this much: a latency bound that holds on whatever machine the drill runs on.
    */
   p99HeadroomMs?: number;
@@ -120,11 +120,10 @@ export async function rollbackDrill(shop: ShopProcesses, fault: Fault, options: 
     throw new Error(`${(error as Error).message}: ${JSON.stringify({ gate, outcomes })}`);
   }
   if (options.p99HeadroomMs !== undefined) {
+    // The gate's own window starts at the route's last change (back to canary above), so it holds only
+    // healthy answers; a plain outcomes window could still hold the previous drill's slow ones.
     const healthy = gate.state as { figures?: { service?: { p99Ms?: number } } };
-    const measured = (await api(baseUrls[0]!, 'GET', `/outcomes/${context}?windowS=10&stepS=10`)).body.totals as {
-      service: { p99Ms: number };
-    };
-    const maxP99Ms = Math.ceil(Math.max(measured.service.p99Ms ?? 0, healthy.figures?.service?.p99Ms ?? 0) + options.p99HeadroomMs);
+    const maxP99Ms = Math.ceil((healthy.figures?.service?.p99Ms ?? 0) + options.p99HeadroomMs);
     if ((await api(baseUrls[0]!, 'PUT', `/gates/${context}`, { ...options.gate, maxP99Ms })).status !== 200)
       throw new Error('the p99 bound was refused');
   }
