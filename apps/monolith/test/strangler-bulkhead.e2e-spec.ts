@@ -19,7 +19,7 @@ const MAX_QUEUED = 2;
 const FAULT_MS = 5000;
 const READERS = 16;
 const CUSTOMERS = 6;
-/** A timer's, a fallback read's and an event loop's slack on top of the timeout (more if the reads were slower before the fault). */
+/** A timer's and an event loop's slack on top of the timeout and one fallback read (as slow as the reads before the fault). */
 const SLACK_MS = 500;
 /** What a stalled service can be sent with the bulkhead: a full bulkhead, then one half-open probe per cool-down (1 s). */
 const MOST_SENT_DURING_STALL = MAX_IN_FLIGHT + FAULT_MS / 1000 + 1;
@@ -105,7 +105,7 @@ describe.each([
         expect(run.shed).toBeGreaterThan(0);
         // Nobody waits longer than the timeout (counted from arrival, a wait for a slot included) and then one ordinary
         // answer (the fallback read), however busy the machine.
-        expect(percentile(times(answers), 1)).toBeLessThan(TIMEOUT_MS + Math.max(SLACK_MS, run.healthyP99Ms));
+        expect(percentile(times(answers), 1)).toBeLessThan(TIMEOUT_MS + SLACK_MS + run.healthyP99Ms);
         // Leaving out as many answers as the bulkhead can have held over the fault (a full bulkhead per timeout),
         // the rest, refused or fallen back, came at once: within 50 ms, or as fast as the same reads before the fault
         // on a machine too busy for 50 ms (the figures print both).
