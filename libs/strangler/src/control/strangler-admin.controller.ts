@@ -1,24 +1,20 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiExtraModels,
-  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProperty,
   ApiPropertyOptional,
-  ApiTags,
-  ApiUnauthorizedResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, Equals, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { Role } from '@shop/contracts';
-import { CurrentUser, ProblemException, Roles, validationProblem, type AuthenticatedUser } from '@shop/platform';
+import { CurrentUser, ProblemException, validationProblem, type AuthenticatedUser } from '@shop/platform';
+import { StranglerAdminApi } from './strangler-admin-api.js';
 import { RemoteServices } from '../remote/remote-services.js';
 import type { CircuitStatus } from '../remote/remote-service.js';
 import type { AuditRecord, Route } from '../routing/route-table.js';
@@ -219,12 +215,7 @@ class ShadowSampleDto {
 }
 
 /** The strangler's control: which side serves each strangleable context, and handing a context's data over. */
-@ApiTags('strangler')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'missing, invalid or expired token' })
-@ApiForbiddenResponse({ description: 'admins only' })
-@Roles(Role.Admin)
-@Controller('admin/strangler')
+@StranglerAdminApi()
 export class StranglerAdminController {
   constructor(
     @Inject(RouteTable) private readonly routes: RouteTable,

@@ -1,21 +1,17 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiConflictResponse,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProperty,
   ApiPropertyOptional,
-  ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, Max, Min, ValidateNested } from 'class-validator';
-import { Role } from '@shop/contracts';
-import { CurrentUser, ProblemException, Roles, validationProblem, type AuthenticatedUser } from '@shop/platform';
+import { CurrentUser, ProblemException, validationProblem, type AuthenticatedUser } from '@shop/platform';
+import { StranglerAdminApi } from '../control/strangler-admin-api.js';
 import { MigrationControl } from '../control/migration-control.js';
 import { RouteTable } from '../routing/route-table.js';
 import { Decider } from './decider.js';
@@ -148,13 +144,8 @@ const figuresOf = (window: Window): Record<Side, SideFigures> =>
   Object.fromEntries(SIDES.map((side) => [side, window[side].figures()])) as Record<Side, SideFigures>;
 
 /** The evidence a context's move is decided on: outcomes per side, gates and their state, promotion plans. */
-@ApiTags('strangler')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'missing, invalid or expired token' })
-@ApiForbiddenResponse({ description: 'admins only' })
+@StranglerAdminApi()
 @ApiNotFoundResponse({ description: 'no strangleable context of that name' })
-@Roles(Role.Admin)
-@Controller('admin/strangler')
 export class StranglerEvidenceController {
   constructor(
     @Inject(MigrationControl) private readonly control: MigrationControl,
