@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min, ValidateBy } from 'class-validator';
-import { PAGE_LIMITS } from './pagination.js';
+import { IsOptional, ValidateBy } from 'class-validator';
+import { PageLimit } from './pagination.js';
 
 /**
  * Where a newest-first list stopped: the creation time (ISO-8601, milliseconds) and id of the last row
@@ -73,15 +72,7 @@ export function decodeCursor(cursor: unknown): NewestFirstPosition | undefined {
 }
 
 /** `?limit=` (1..100, default 20, as for offset lists) and `?cursor=` (a `nextCursor` this API answered; none: the newest first). */
-export class CursorPageQuery {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: PAGE_LIMITS.maxLimit, default: PAGE_LIMITS.defaultLimit })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(PAGE_LIMITS.maxLimit)
-  limit: number = PAGE_LIMITS.defaultLimit;
-
+export class CursorPageQuery extends PageLimit {
   @ApiPropertyOptional({ description: 'the `nextCursor` of the previous page, as it was given; absent: the first page' })
   @IsOptional()
   @ValidateBy({

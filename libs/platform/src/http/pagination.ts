@@ -8,8 +8,8 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
  */
 export const PAGE_LIMITS = { defaultLimit: 20, maxLimit: 100, maxOffset: 1_000_000 } as const;
 
-/** `?limit=` (1..100, default 20) and `?offset=` (0..1 000 000, default 0), as every list of the API takes them. */
-export class PageQuery {
+/** `?limit=` (1..100, default 20): how many items a page of any list holds, offset or cursor. */
+export class PageLimit {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: PAGE_LIMITS.maxLimit, default: PAGE_LIMITS.defaultLimit })
   @IsOptional()
   @Type(() => Number)
@@ -17,7 +17,10 @@ export class PageQuery {
   @Min(1)
   @Max(PAGE_LIMITS.maxLimit)
   limit: number = PAGE_LIMITS.defaultLimit;
+}
 
+/** `?limit=` (1..100, default 20) and `?offset=` (0..1 000 000, default 0), as every list of the API takes them. */
+export class PageQuery extends PageLimit {
   @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: PAGE_LIMITS.maxOffset, default: 0 })
   @IsOptional()
   @Type(() => Number)
