@@ -12,8 +12,8 @@
 // (docs/benchmarks.md), BENCH_LOG_LEVEL of the apps (warn), BENCH_ONLY (a comma-separated subset of
 // get,list,place,trips,echo,outbox,idle,starts,handoff,tracing,rollback,shadow), IDLE_SECONDS (30), TRIP_ORDERS (200),
 // HANDOFFS round trips of ordering's data (3), HANDOFF_ORDERS in its schema meanwhile (10000), ROLLBACK_DRILLS per
-// fault (20), BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" for the monolith and order-service
-// of the shop paths), TEST_POSTGRES_URL, TEST_AMQP_URL.
+// fault (20), ROLLBACK_FAULTS drilled (errors,slow), BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+// for the monolith and order-service of the shop paths), TEST_POSTGRES_URL, TEST_AMQP_URL.
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -31,7 +31,7 @@ import { OutboxProbe, type OutboxFigures, type OutboxTransportKind } from './sup
 import { PgRoundTripCounter } from './support/pg-round-trips.js';
 import { ChildApp, machineCpuSeconds, processNamed, type CpuAccount } from './support/processes.js';
 import { render, writeReport, type Results } from './support/report.js';
-import { rollbackDrills } from './support/rollback-drills.js';
+import { ROLLBACK_FAULT_KINDS, rollbackDrills, type RollbackFaultKind } from './support/rollback-drills.js';
 import { expectStatus, startBenchShop, type BenchShop } from './support/shop.js';
 
 const int = (name: string, fallback: number) => Math.max(1, Math.round(Number(process.env[name] ?? fallback)));
@@ -49,6 +49,10 @@ const STARTS = int('STARTS', 3);
 const HANDOFFS = int('HANDOFFS', 3);
 const HANDOFF_ORDERS = int('HANDOFF_ORDERS', 10_000);
 const ROLLBACK_DRILLS = int('ROLLBACK_DRILLS', 20);
+const ROLLBACK_FAULTS = (process.env.ROLLBACK_FAULTS ?? ROLLBACK_FAULT_KINDS.join(','))
+  .split(',')
+  .map((part) => part.trim())
+  .filter((part): part is RollbackFaultKind => (ROLLBACK_FAULT_KINDS as readonly string[]).includes(part));
 const OUTPUT = process.env.BENCH_OUTPUT ?? new URL('../../../docs/benchmarks.md', import.meta.url).pathname;
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
 /** Long enough to see the relays' 15 s safety-net poll (ADR 0033). */
@@ -675,7 +679,7 @@ async function tracingCost(results: Results): Promise<void> {
 // ---------------------------------------------------------------- path 11, automatic rollback on a faulty service
 
 async function rollbackTimes(results: Results): Promise<void> {
-  results.rollback = await rollbackDrills({ drills: ROLLBACK_DRILLS, logLevel: LOG_LEVEL, log }, onCleanup);
+  results.rollback = await rollbackDrills({ drills: ROLLBACK_DRILLS, faults: ROLLBACK_FAULTS, logLevel: LOG_LEVEL, log }, onCleanup);
   await cleanUp();
 }
 

@@ -227,7 +227,7 @@ export type GateStatus = 'waiting' | 'green' | 'breached' | 'rolled-back' | 'wou
 
 export interface GateState {
   gate: { windowS: number; minRequests: number; maxErrorRate: number; maxP99Ms?: number; maxP99Ratio?: number; dryRun: boolean } | null;
-  state: { status: GateStatus; reason: string | null; at: string | null; figures: Record<string, unknown> | null };
+  state: { status: GateStatus; reason: string | null; at: string | null; figures: Record<string, unknown> | null; judgedAt: string | null };
 }
 
 export interface PlanStep {

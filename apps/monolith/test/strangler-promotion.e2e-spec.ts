@@ -86,6 +86,14 @@ describe('strangler promotion plans', () => {
     expect((await plan()).status).toBe('idle');
   });
 
+  it('refuses a gate window no longer than the longest call to the service, keeping the gate it had', async () => {
+    const before = await api('GET', '/gates/ordering');
+    const answer = await api('PUT', '/gates/ordering', { ...GATE, windowS: 4 });
+    expect(answer.status).toBe(400);
+    expect(JSON.stringify(answer.body)).toMatch(/windowS must not be less than 5/);
+    expect((await api('GET', '/gates/ordering')).body.gate).toEqual(before.body.gate);
+  });
+
   it('reaches service by itself on a healthy service, every step audited', async () => {
     const steps = [
       { mode: 'shadow', holdS: 2, minComparedReads: 20, maxMismatchRate: 0.1 },

@@ -36,10 +36,7 @@ import {
   type DatabaseConfig,
   type PlatformConfig,
 } from '@shop/platform';
-import { CreateStranglerTables1763700000900 } from './control/1763700000900-create-strangler-tables.migration.js';
-import { CreateControlPlane1764700000900 } from './control/1764700000900-control-plane.migration.js';
-import { CreateEvidence1764800000900 } from './control/1764800000900-evidence.migration.js';
-import { CreateShadowTables1764800000910 } from './control/1764800000910-shadow.migration.js';
+import { STRANGLER_MIGRATIONS } from './control/migrations.js';
 import { AdvisoryLocks } from './control/advisory-locks.js';
 import { ControlChannel } from './control/control-channel.js';
 import { HandoffDriver } from './control/handoff-driver.js';
@@ -209,12 +206,7 @@ function controlPlane(app: string): Provider[] {
         connector.open({
           schema: 'strangler',
           entities: [],
-          migrations: [
-            CreateStranglerTables1763700000900,
-            CreateControlPlane1764700000900,
-            CreateEvidence1764800000900,
-            CreateShadowTables1764800000910,
-          ],
+          migrations: STRANGLER_MIGRATIONS,
         }),
     },
     {

@@ -76,6 +76,9 @@ export interface DrillResult {
   timeToRollbackMs: number;
   /** The reason the audit gives for the rollback. */
   reason: string;
+  /** The p99 bound set from the healthy window (with `p99HeadroomMs`), and that window's p99 per side. */
+  maxP99Ms?: number;
+  healthyP99Ms?: { service?: number; monolith?: number };
 }
 
 /**
@@ -119,11 +122,17 @@ export async function rollbackDrill(shop: ShopProcesses, fault: Fault, options: 
     const outcomes = (await api(baseUrls[0]!, 'GET', `/outcomes/${context}?windowS=30&stepS=30`)).body.totals;
     throw new Error(`${(error as Error).message}: ${JSON.stringify({ gate, outcomes })}`);
   }
+  // The healthy figures come from the last STEADY_GREEN_MS only: the gate's window starts at the route's
+  // change back to canary, where answers the previous fault held up may still land.
+  const lastS = STEADY_GREEN_MS / 1000;
+  const healthy = (await api(baseUrls[0]!, 'GET', `/outcomes/${context}?windowS=${lastS}&stepS=${lastS}`)).body.totals as Record<
+    'service' | 'monolith',
+    { p99Ms: number | null }
+  >;
+  const healthyP99Ms = { service: healthy.service.p99Ms ?? undefined, monolith: healthy.monolith.p99Ms ?? undefined };
+  let maxP99Ms: number | undefined;
   if (options.p99HeadroomMs !== undefined) {
-    // The gate's own window starts at the route's last change (back to canary above), so it holds only
-    // healthy answers; a plain outcomes window could still hold the previous drill's slow ones.
-    const healthy = gate.state as { figures?: { service?: { p99Ms?: number } } };
-    const maxP99Ms = Math.ceil((healthy.figures?.service?.p99Ms ?? 0) + options.p99HeadroomMs);
+    maxP99Ms = Math.ceil((healthyP99Ms.service ?? 0) + options.p99HeadroomMs);
     if ((await api(baseUrls[0]!, 'PUT', `/gates/${context}`, { ...options.gate, maxP99Ms })).status !== 200)
       throw new Error('the p99 bound was refused');
   }
@@ -139,6 +148,9 @@ export async function rollbackDrill(shop: ShopProcesses, fault: Fault, options: 
       rollbackWithinMs,
       `every instance serving ${context} from the monolith after ${fault.name}`,
     );
+  } catch (error) {
+    const state = (await api(baseUrls[0]!, 'GET', `/gates/${context}`)).body.state;
+    throw new Error(`${(error as Error).message} (bound ${maxP99Ms} ms, gate ${JSON.stringify(state)})`);
   } finally {
     await fault.restore();
   }
@@ -146,7 +158,7 @@ export async function rollbackDrill(shop: ShopProcesses, fault: Fault, options: 
   const entries = (await api(baseUrls[0]!, 'GET', `/audit?context=${context}&limit=20`)).body.entries as AuditEntry[];
   const rollback = entries.find((entry) => entry.action === 'gate.rollback' && entry.id > lastRollback);
   if (!rollback) throw new Error(`${context} went back to the monolith after ${fault.name}, but not by a gate rollback`);
-  return { fault: fault.name, timeToRollbackMs, reason: String(rollback.details?.reason) };
+  return { fault: fault.name, timeToRollbackMs, reason: String(rollback.details?.reason), maxP99Ms, healthyP99Ms };
 }
 
 interface AuditEntry {

@@ -25,6 +25,10 @@ export interface RollbackFault {
   errors: number;
 }
 
+/** The faults drilled: every answer a 5xx, or every answer 400 ms late. */
+export const ROLLBACK_FAULT_KINDS = ['errors', 'slow'] as const;
+export type RollbackFaultKind = (typeof ROLLBACK_FAULT_KINDS)[number];
+
 export interface RollbackFigures {
   drills: number;
   faults: RollbackFault[];
@@ -44,7 +48,7 @@ export const percentile = (values: number[], p: number): number => {
 };
 
 export async function rollbackDrills(
-  options: { drills: number; logLevel: string; log: (line: string) => void },
+  options: { drills: number; faults: RollbackFaultKind[]; logLevel: string; log: (line: string) => void },
   onCleanup: OnCleanup,
 ): Promise<RollbackFigures> {
   const shop = await ShopProcesses.start({ label: 'bench_rollback', monoliths: 2, orderServices: 1, logLevel: options.logLevel });
@@ -67,12 +71,12 @@ export async function rollbackDrills(
     return load;
   });
   onCleanup('rollback drill load', () => Promise.all(loads.map((load) => load.stop())));
-  const kinds: Array<{ fault: Fault; gate: typeof GATE; p99HeadroomMs?: number }> = [
-    { fault: orderServiceFaults.errors(shop), gate: GATE },
-    { fault: orderServiceFaults.slow(shop, 400), gate: LATENCY_GATE, p99HeadroomMs: P99_HEADROOM_MS },
+  const kinds: Array<{ kind: RollbackFaultKind; fault: Fault; gate: typeof GATE; p99HeadroomMs?: number }> = [
+    { kind: 'errors', fault: orderServiceFaults.errors(shop), gate: GATE },
+    { kind: 'slow', fault: orderServiceFaults.slow(shop, 400), gate: LATENCY_GATE, p99HeadroomMs: P99_HEADROOM_MS },
   ];
   const faults: RollbackFault[] = [];
-  for (const { fault, gate, p99HeadroomMs } of kinds) {
+  for (const { fault, gate, p99HeadroomMs } of kinds.filter(({ kind }) => options.faults.includes(kind))) {
     const timesMs: number[] = [];
     loads.forEach((load) => (load.phase = fault.name));
     let missed = 0;
@@ -81,7 +85,8 @@ export async function rollbackDrills(
       try {
         const result = await rollbackDrill(shop, fault, { admin, gate, p99HeadroomMs, rollbackWithinMs: MISSED_AFTER_MS });
         timesMs.push(result.timeToRollbackMs);
-        options.log(`${label}: ${result.timeToRollbackMs} ms (${result.reason})`);
+        const healthy = `healthy p99 service ${result.healthyP99Ms?.service} ms, monolith ${result.healthyP99Ms?.monolith} ms`;
+        options.log(`${label}: ${result.timeToRollbackMs} ms (${result.reason}; ${healthy})`);
       } catch (error) {
         // Not rolled back in time (or the canary never went green): counted as missed, the next drill goes on.
         missed += 1;

@@ -1,9 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { DatabaseConnector, HostedContexts, type HostedContext } from '@shop/platform';
 import { createTestDatabase, eventually, TcpProxy, until, type TestDatabase } from '@shop/testing';
-import { CreateStranglerTables1763700000900 } from '../control/1763700000900-create-strangler-tables.migration.js';
-import { CreateControlPlane1764700000900 } from '../control/1764700000900-control-plane.migration.js';
-import { CreateEvidence1764800000900 } from '../control/1764800000900-evidence.migration.js';
+import { STRANGLER_MIGRATIONS } from '../control/migrations.js';
 import { AdvisoryLocks } from '../control/advisory-locks.js';
 import { ControlChannel } from '../control/control-channel.js';
 import { HandoffStore } from '../control/handoffs.js';
@@ -53,7 +51,7 @@ describe('Decider on PostgreSQL', () => {
     const dataSource = await connector.open({
       schema: 'strangler',
       entities: [],
-      migrations: [CreateStranglerTables1763700000900, CreateControlPlane1764700000900, CreateEvidence1764800000900],
+      migrations: STRANGLER_MIGRATIONS,
     });
     const channel = new ControlChannel(dataSource, (channelName, handler) => connector.listen(channelName, handler));
     await channel.start();
@@ -93,6 +91,20 @@ describe('Decider on PostgreSQL', () => {
     for (let i = 0; i < n; i += 1) instance.outcomes.record('probe', side, ms, i < errors);
     await instance.outcomes.flush();
   };
+  /**
+   * Changes the probe's route, and returns once an answer of up to `longestMs` written from then on
+   * began in a whole second after the change (answers count in the second their requests arrived, and
+   * a gate judges from the first whole second after the route's change). Returns when it changed.
+   */
+  const routeTo = async (route: { mode: 'canary' | 'retired'; percent: number }) => {
+    await instances[1]!.routes.update('probe', route, { action: 'route', by: 'test' });
+    return afterTheChange();
+  };
+  const afterTheChange = async (longestMs = 50) => {
+    const changedAt = Date.parse(instances[1]!.routes.get('probe')!.updatedAt);
+    await until(() => Date.now() - longestMs >= Math.ceil(changedAt / 1000) * 1000, 2000, 'answers that began after the change');
+    return changedAt;
+  };
   const leaderOf = () => eventually(async () => instances.find((instance) => instance.decider.leading), 10_000, 'an instance leads');
 
   beforeAll(async () => {
@@ -109,7 +121,7 @@ describe('Decider on PostgreSQL', () => {
 
   beforeEach(async () => {
     await reader.query('TRUNCATE strangler.outcomes, strangler.gates, strangler.gate_state, strangler.plans, strangler.audit');
-    await instances[1]!.routes.update('probe', { mode: 'canary', percent: 50 }, { action: 'route', by: 'test' });
+    await routeTo({ mode: 'canary', percent: 50 });
   });
 
   afterAll(async () => {
@@ -143,6 +155,7 @@ describe('Decider on PostgreSQL', () => {
 
   it('rolls back on a p99 over the bound', async () => {
     await instances[1]!.gates.set('probe', GATE, 'test');
+    await afterTheChange(450);
     await answers(instances[0]!, 'service', 30, 450);
     await until(async () => instances[0]!.routes.get('probe')?.mode === 'monolith', 5000, 'rolled back');
     const [rollback] = await audit('gate.rollback');
@@ -165,11 +178,40 @@ describe('Decider on PostgreSQL', () => {
     // Outcomes are kept per second: the change comes in a later second than the errors.
     const second = Math.floor(Date.now() / 1000);
     await until(() => Math.floor(Date.now() / 1000) > second, 2000, 'the next second');
-    await instances[1]!.routes.update('probe', { mode: 'canary', percent: 25 }, { action: 'route', by: 'test' });
+    await routeTo({ mode: 'canary', percent: 25 });
     await instances[1]!.gates.set('probe', GATE, 'test');
     await answers(instances[1]!, 'service', 30, 20, 0);
     await until(async () => (await instances[0]!.gates.state('probe')).status === 'green', 5000, 'green');
     expect(instances[0]!.routes.get('probe')).toMatchObject({ mode: 'canary', percent: 25 });
+  });
+
+  it('never holds against the new route an answer, written after the change, to a request sent before it', async () => {
+    await instances[1]!.gates.set('probe', GATE, 'test');
+    // The change in the middle of a second, so that requests sent just before it share its second.
+    await until(() => Date.now() % 1000 >= 300 && Date.now() % 1000 < 700, 1000, 'the middle of a second');
+    const changedAt = await routeTo({ mode: 'canary', percent: 25 });
+    // Slow failures of requests sent 100 ms before the change, and two seconds before it, answered only now.
+    await answers(instances[1]!, 'service', 30, Date.now() - changedAt + 100, 30);
+    await answers(instances[1]!, 'service', 30, 2000, 30);
+    await answers(instances[1]!, 'service', 30, 20);
+    await (await leaderOf()).decider.decide();
+    expect(await instances[0]!.gates.state('probe')).toMatchObject({ status: 'green', figures: { service: { requests: 30, errors: 0 } } });
+    expect(await audit('gate.rollback')).toEqual([]);
+  });
+
+  it("keeps a green gate's figures current at every look, and the moment it went green as it was", async () => {
+    await instances[1]!.gates.set('probe', GATE, 'test');
+    await answers(instances[1]!, 'service', 30, 20);
+    await until(async () => (await instances[0]!.gates.state('probe')).status === 'green', 5000, 'green');
+    const first = await instances[0]!.gates.state('probe');
+    expect(first.figures?.service.requests).toBe(30);
+
+    await answers(instances[0]!, 'service', 10, 40);
+    await (await leaderOf()).decider.decide();
+    const later = await instances[0]!.gates.state('probe');
+    expect(later).toMatchObject({ status: 'green', at: first.at });
+    expect(later.figures?.service.requests).toBe(40);
+    expect(Date.parse(later.judgedAt!)).toBeGreaterThanOrEqual(Date.parse(first.judgedAt!));
   });
 
   it('advances a running plan step by step while its gate is green, to service, and says done', async () => {
@@ -211,13 +253,14 @@ describe('Decider on PostgreSQL', () => {
       },
       'test',
     );
+    await afterTheChange();
     await answers(instances[1]!, 'service', 30, 20, 30);
     await until(async () => (await instances[1]!.promotion.view('probe')).status === 'rolled-back', 5000, 'plan rolled back');
     expect(instances[1]!.routes.get('probe')?.mode).toBe('monolith');
   });
 
   it('raises an alert for a retired context instead of changing its route', async () => {
-    await instances[1]!.routes.update('probe', { mode: 'retired', percent: 100 }, { action: 'route', by: 'test' });
+    await routeTo({ mode: 'retired', percent: 100 });
     await instances[1]!.gates.set('probe', GATE, 'test');
     await answers(instances[1]!, 'service', 30, 20, 30);
     await until(async () => (await instances[0]!.gates.state('probe')).status === 'alert', 5000, 'alert');

@@ -25,7 +25,8 @@ const JUDGED = new Set(['canary', 'service', 'retired']);
  * MigrationControl (audited as `gate.rollback`, with the reason and the window's figures); the route
  * change reaches every instance by NOTIFY. A retired context cannot go back: the gate says `alert`.
  * In dry run the gate says `would-roll-back` and nothing changes. The window never reaches back past
- * the route's last change, so what was measured before a switch is not held against the new route.
+ * the route's last change (it starts at the first whole second after it, by the arrival of each
+ * request), so what was sent before a switch is not held against the new route.
  */
 export class Decider {
   private readonly logger = new Logger('Decider');
@@ -106,14 +107,16 @@ export class Decider {
     const route = this.routes.get(context);
     if (!route) return false;
     const now = Date.now();
-    const since = new Date(Math.max(now - gate.windowS * 1000, Date.parse(route.updatedAt)));
+    // Outcomes are kept per second of arrival: the second of the change itself holds requests from before it.
+    const firstWholeSecond = Math.ceil(Date.parse(route.updatedAt) / 1000) * 1000;
+    const since = new Date(Math.max(now - gate.windowS * 1000, firstWholeSecond));
     const window = await this.outcomes.window(context, since);
     const state = await this.gates.state(context);
     await this.keepBaseline(context, gate, window.monolith.figures(), state.baselineP99Ms);
     if (!JUDGED.has(route.mode)) return false;
     const verdict = judge(gate, window, gate.windowS, state.baselineP99Ms);
     if (verdict.status !== 'breached') {
-      if (state.status !== verdict.status) await this.gates.saveState(context, verdict);
+      await this.gates.saveState(context, verdict);
       return false;
     }
     const reason = verdict.reason!;
@@ -130,7 +133,10 @@ export class Decider {
     return true;
   }
 
-  /** A breach that changes no route: recorded (and audited) once, when the gate enters that status. */
+  /**
+   * A breach that changes no route: recorded at every look, audited once, when the gate enters that
+   * status (the audit first, so a state that says so always has its audit row).
+   */
   private async conclude(
     context: string,
     was: GateStatus,
@@ -139,14 +145,15 @@ export class Decider {
     figures: unknown,
     route: Route,
   ): Promise<false> {
-    if (was === status) return false;
+    if (was !== status) {
+      await this.routes.audit(context, {
+        action: status === 'alert' ? 'gate.alert' : 'gate.would-roll-back',
+        by: AUTOMATIC,
+        details: { reason, figures, route: { mode: route.mode, percent: route.percent } },
+      });
+      this.logger.warn({ context, reason, status }, 'gate breached');
+    }
     await this.gates.saveState(context, { status, reason, figures: figures as never });
-    await this.routes.audit(context, {
-      action: status === 'alert' ? 'gate.alert' : 'gate.would-roll-back',
-      by: AUTOMATIC,
-      details: { reason, figures, route: { mode: route.mode, percent: route.percent } },
-    });
-    this.logger.warn({ context, reason, status }, 'gate breached');
     return false;
   }
 

@@ -2,6 +2,13 @@ import type { DataSource } from 'typeorm';
 import type { ControlChannel } from '../control/control-channel.js';
 import type { SideFigures, Window } from './outcomes.js';
 
+/**
+ * The shortest window a gate judges: longer than the longest call to a service (STRANGLER_TIMEOUT_MS,
+ * at most 3 s, a wait for a bulkhead slot included), since an answer counts in the second its request
+ * arrived and must still be inside the window when it is written.
+ */
+export const MIN_GATE_WINDOW_S = 5;
+
 /** The `Gate` of the HTTP contract: what a context's service side is held to, over a sliding window. */
 export interface Gate {
   windowS: number;
@@ -30,8 +37,11 @@ export interface GateFigures {
 export interface GateState {
   status: GateStatus;
   reason: string | null;
+  /** When the gate entered this status. */
   at: string | null;
+  /** The latest judgement's figures (refreshed at every look while the gate is watched), and when it was made. */
   figures: GateFigures | null;
+  judgedAt: string | null;
 }
 
 export interface Verdict {
@@ -94,10 +104,11 @@ interface StateRow {
   reason: string | null;
   at: Date | null;
   figures: GateFigures | null;
+  judged_at: Date | null;
   baseline_p99_ms: number | null;
 }
 
-const WAITING: GateState = { status: 'waiting', reason: null, at: null, figures: null };
+const WAITING: GateState = { status: 'waiting', reason: null, at: null, figures: null, judgedAt: null };
 
 /** Gates per context and the decider's last conclusion on each, in the `strangler` schema; changes are announced. */
 export class GateStore {
@@ -147,15 +158,18 @@ export class GateStore {
       reason: row.reason,
       at: row.at ? new Date(row.at).toISOString() : null,
       figures: row.figures,
+      judgedAt: row.judged_at ? new Date(row.judged_at).toISOString() : null,
       baselineP99Ms: row.baseline_p99_ms === null ? null : Number(row.baseline_p99_ms),
     };
   }
 
+  /** Records a judgement: its figures always, the status's `at` only when the status changes. */
   async saveState(context: string, state: { status: GateStatus; reason: string | null; figures: GateFigures | null }): Promise<void> {
     await this.dataSource.query(
-      `INSERT INTO strangler.gate_state (context, status, reason, at, figures) VALUES ($1, $2, $3, now(), $4)
+      `INSERT INTO strangler.gate_state (context, status, reason, at, figures, judged_at) VALUES ($1, $2, $3, now(), $4, now())
        ON CONFLICT (context) DO UPDATE
-         SET status = EXCLUDED.status, reason = EXCLUDED.reason, at = EXCLUDED.at, figures = EXCLUDED.figures`,
+         SET status = EXCLUDED.status, reason = EXCLUDED.reason, figures = EXCLUDED.figures, judged_at = EXCLUDED.judged_at,
+             at = CASE WHEN gate_state.status = EXCLUDED.status THEN gate_state.at ELSE EXCLUDED.at END`,
       [context, state.status, state.reason, state.figures ? JSON.stringify(state.figures) : null],
     );
   }

@@ -68,7 +68,7 @@ interface OutcomeRow {
 }
 
 /**
- * Every instance counts its own outcomes per second in memory and writes them once a second, one
+ * Every instance counts its own outcomes per second of arrival in memory and writes them once a second, one
  * row per instance, second, context and side, then announces it (so the decider looks at once).
  * Reading a window sums the rows of every instance: a decision sees the whole fleet.
  */
@@ -97,8 +97,12 @@ export class OutcomeStore implements OutcomeRecorder {
     await this.flushQuietly();
   }
 
+  /**
+   * Counts an answer in the second its request arrived (not the one it ended in), so that an answer to
+   * a request sent before a route change never counts against the route that came after it.
+   */
   record(context: string, side: Side, ms: number, error: boolean): void {
-    const key = `${context}|${side}|${Math.floor(Date.now() / 1000)}`;
+    const key = `${context}|${side}|${Math.floor((Date.now() - ms) / 1000)}`;
     let tally = this.pending.get(key);
     if (!tally) this.pending.set(key, (tally = new Tally()));
     tally.record(ms, error);

@@ -115,8 +115,9 @@ export class Promotion {
     const progress = await this.progress(context, state);
     if (progress.waitingFor.length > 0) return;
     if (state.stepIndex === state.plan!.steps.length - 1) {
-      await this.plans.save(context, { ...state, plan: state.plan!, status: 'done' }, AUTOMATIC);
+      // The audit first, as everywhere here: a state that says so always has its audit row.
       await this.routes.audit(context, { action: 'plan.done', by: AUTOMATIC, details: { step: state.stepIndex, progress } });
+      await this.plans.save(context, { ...state, plan: state.plan!, status: 'done' }, AUTOMATIC);
       return;
     }
     await this.enter(context, state.plan!, state.stepIndex + 1, AUTOMATIC, 'plan.step', false, progress);
@@ -126,8 +127,8 @@ export class Promotion {
   async rolledBack(context: string, reason: string): Promise<void> {
     const state = await this.plans.get(context);
     if (state.status !== 'running' && state.status !== 'paused') return;
-    await this.plans.save(context, { ...state, plan: state.plan!, status: 'rolled-back' }, AUTOMATIC);
     await this.routes.audit(context, { action: 'plan.rolled-back', by: AUTOMATIC, details: { step: state.stepIndex, reason } });
+    await this.plans.save(context, { ...state, plan: state.plan!, status: 'rolled-back' }, AUTOMATIC);
   }
 
   private async progress(context: string, state: PlanState): Promise<StepProgress> {
@@ -168,8 +169,8 @@ export class Promotion {
     } catch (error) {
       // The route could not be changed (no live service, say): the plan waits, paused, for a person.
       const reason = (error as Error).message;
-      await this.plans.save(context, { plan, status: 'paused', stepIndex: index, stepStartedAt: null, shadowStart }, by);
       await this.routes.audit(context, { action: 'plan.pause', by, details: { step: index, reason } });
+      await this.plans.save(context, { plan, status: 'paused', stepIndex: index, stepStartedAt: null, shadowStart }, by);
       throw error;
     }
   }

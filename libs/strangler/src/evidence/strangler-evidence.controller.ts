@@ -15,7 +15,7 @@ import { StranglerAdminApi } from '../control/strangler-admin-api.js';
 import { MigrationControl } from '../control/migration-control.js';
 import { RouteTable } from '../routing/route-table.js';
 import { Decider } from './decider.js';
-import { GateStore, type Gate, type GateState } from './gates.js';
+import { GateStore, MIN_GATE_WINDOW_S, type Gate, type GateState } from './gates.js';
 import { KEEP_OUTCOMES_S, OutcomeStore, SIDES, type Side, type SideFigures, type Window } from './outcomes.js';
 import { DEFAULT_PLAN, type PlanStep } from './plans.js';
 import { Promotion, type PlanView } from './promotion.js';
@@ -39,9 +39,13 @@ class OutcomesQueryDto {
 }
 
 export class GateRequestDto {
-  @ApiProperty({ minimum: 1, maximum: 600, description: 'seconds of outcomes judged (never before the last route change)' })
+  @ApiProperty({
+    minimum: MIN_GATE_WINDOW_S,
+    maximum: 600,
+    description: 'seconds of outcomes judged, by the arrival of each request (never before the last route change)',
+  })
   @IsInt()
-  @Min(1)
+  @Min(MIN_GATE_WINDOW_S)
   @Max(600)
   windowS: number;
 
@@ -179,7 +183,7 @@ export class StranglerEvidenceController {
   @Get('gates/:context')
   @ApiOperation({
     summary: "A context's gate and what the decider last concluded",
-    description: '{ gate | null, state: { status, reason, at, figures } }',
+    description: '{ gate | null, state: { status, reason, at (status since), figures, judgedAt (of the figures) } }',
   })
   @ApiOkResponse({ description: 'status: waiting, green, breached, rolled-back, would-roll-back or alert' })
   async gate(@Param('context') context: string): Promise<{ gate: Gate | null; state: GateState }> {

@@ -1,8 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { DatabaseConnector } from '@shop/platform';
 import { createTestDatabase, eventually, TcpProxy, type TestDatabase } from '@shop/testing';
-import { CreateStranglerTables1763700000900 } from '../control/1763700000900-create-strangler-tables.migration.js';
-import { CreateControlPlane1764700000900 } from '../control/1764700000900-control-plane.migration.js';
+import { STRANGLER_MIGRATIONS } from '../control/migrations.js';
 import { ControlChannel } from '../control/control-channel.js';
 import { RouteTable } from './route-table.js';
 
@@ -36,7 +35,7 @@ describe('RouteTable on PostgreSQL', () => {
     const dataSource = await connector.open({
       schema: 'strangler',
       entities: [],
-      migrations: [CreateStranglerTables1763700000900, CreateControlPlane1764700000900],
+      migrations: STRANGLER_MIGRATIONS,
     });
     connectorOf.set(dataSource, connector);
     return dataSource;

@@ -1,9 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { DatabaseConnector } from '@shop/platform';
 import { createTestDatabase, eventually, type TestDatabase } from '@shop/testing';
-import { CreateStranglerTables1763700000900 } from '../control/1763700000900-create-strangler-tables.migration.js';
-import { CreateControlPlane1764700000900 } from '../control/1764700000900-control-plane.migration.js';
-import { CreateShadowTables1764800000910 } from '../control/1764800000910-shadow.migration.js';
+import { STRANGLER_MIGRATIONS } from '../control/migrations.js';
 import { ControlChannel } from '../control/control-channel.js';
 import type { StrangleableContext } from '../routing/strangleable-context.js';
 import { REDACTED } from './redaction.js';
@@ -67,7 +65,7 @@ describe('shadow replay of 10,000 reads on two instances', () => {
     const dataSource: DataSource = await connector.open({
       schema: 'strangler',
       entities: [],
-      migrations: [CreateStranglerTables1763700000900, CreateControlPlane1764700000900, CreateShadowTables1764800000910],
+      migrations: STRANGLER_MIGRATIONS,
     });
     const channel = new ControlChannel(dataSource, (channelName, handler) => connector.listen(channelName, handler));
     await channel.start();

@@ -1,9 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { ConfigError, DatabaseConnector, loadConfiguration } from '@shop/platform';
 import { createTestDatabase, type TestDatabase } from '@shop/testing';
-import { CreateStranglerTables1763700000900 } from '../control/1763700000900-create-strangler-tables.migration.js';
-import { CreateControlPlane1764700000900 } from '../control/1764700000900-control-plane.migration.js';
-import { CreateShadowTables1764800000910 } from '../control/1764800000910-shadow.migration.js';
+import { STRANGLER_MIGRATIONS } from '../control/migrations.js';
 import type { MismatchSample } from './shadow-comparer.js';
 import { ShadowStore } from './shadow-store.js';
 import { shadowConfig } from './shadow.config.js';
@@ -33,7 +31,7 @@ describe('ShadowStore on PostgreSQL', () => {
     dataSource = await connector.open({
       schema: 'strangler',
       entities: [],
-      migrations: [CreateStranglerTables1763700000900, CreateControlPlane1764700000900, CreateShadowTables1764800000910],
+      migrations: STRANGLER_MIGRATIONS,
     });
   });
   afterAll(async () => {
