@@ -25,4 +25,8 @@ export default {
   globalSetup: '<rootDir>/tools/jest-global-setup.js',
   // Integration suites talk to real servers on a shared 2-core machine; PGlite suites set their own, longer limits.
   testTimeout: 15_000,
+  // Suites run in a worker (never in Jest's own process, which it does by default with one core to spare) that is
+  // replaced once it holds more than this after a suite: every suite loads the whole app, native ESM keeps each
+  // copy, and a heap grown by fifty suites slows the latency suites' in-process monolith by its collections.
+  workerIdleMemoryLimit: '1GB',
 };
