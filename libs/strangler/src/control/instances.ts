@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { ControlChannel } from './control-channel.js';
 import { pgClientOf } from './pg-client.js';
 
@@ -82,15 +82,21 @@ export class InstanceRegistry {
   async report(): Promise<void> {
     const report = this.current();
     const json = JSON.stringify(report);
-    const changed = json !== this.lastReport;
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query(
+    const write = (manager: Pick<EntityManager, 'query'>) =>
+      manager.query(
         `INSERT INTO strangler.instances (id, app, started_at, seen_at, report) VALUES ($1, $2, $3, now(), $4)
          ON CONFLICT (id) DO UPDATE SET seen_at = now(), report = EXCLUDED.report`,
         [this.instanceId, report.app, this.startedAt, json],
       );
-      if (changed) await this.channel.announce({ kind: 'instance' }, manager);
-    });
+    if (json === this.lastReport) {
+      // A heartbeat like the last: one statement, no transaction (an idle instance's only regular write).
+      await write(this.dataSource);
+    } else {
+      await this.dataSource.transaction(async (manager) => {
+        await write(manager);
+        await this.channel.announce({ kind: 'instance' }, manager);
+      });
+    }
     this.lastReport = json;
   }
 
