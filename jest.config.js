@@ -28,5 +28,5 @@ export default {
   // Suites run in a worker (never in Jest's own process, which it does by default with one core to spare) that is
   // replaced once it holds more than this after a suite: every suite loads the whole app, native ESM keeps each
   // copy, and a heap grown by fifty suites slows the latency suites' in-process monolith by its collections.
-  workerIdleMemoryLimit: '1GB',
+  workerIdleMemoryLimit: '512MB',
 };
