@@ -106,16 +106,15 @@ describe('GET /metrics', () => {
     }, 60_000);
     afterAll(() => shop?.close());
 
-    const seriesCount = async () => {
-      const text = (
+    const scrape = async () =>
+      (
         await shop
           .http()
           .get('/metrics')
           .set('Authorization', shop.bearer(['admin']))
           .expect(200)
       ).text;
-      return samples(text).filter((s) => s.name.startsWith('shop_http_')).length;
-    };
+    const seriesCount = async () => samples(await scrape()).filter((s) => s.name.startsWith('shop_http_')).length;
 
     /** One of five kinds of request, each to a URL or id never seen before (over one listening socket: fetch, not supertest). */
     const randomRequest = (base: string, customer: string, i: number): Promise<unknown> => {
@@ -150,13 +149,7 @@ describe('GET /metrics', () => {
       }
       const after = await seriesCount();
       expect(after).toBe(before);
-      const text = (
-        await shop
-          .http()
-          .get('/metrics')
-          .set('Authorization', shop.bearer(['admin']))
-          .expect(200)
-      ).text;
+      const text = await scrape();
       const counted = samples(text).filter((s) => s.name === 'shop_http_requests_total');
       expect(counted.reduce((sum, s) => sum + s.value, 0)).toBeGreaterThanOrEqual(10_050);
       expect(value(text, 'shop_http_requests_total', { route: 'unmatched', method: 'GET', status_class: '4xx' })).toBe(2010);

@@ -1,4 +1,13 @@
-import { createProducts, GENTLE_ORDERING, Ledger, orderServiceFaults, ShopProcesses, SteadyLoad, until } from '@shop/testing';
+import {
+  createProducts,
+  GENTLE_ORDERING,
+  Ledger,
+  orderServiceFaults,
+  ShopProcesses,
+  SteadyLoad,
+  stranglerAdminApi,
+  until,
+} from '@shop/testing';
 import { customersAcrossTheCanary } from './support/canary-customers.js';
 
 const GATE = { windowS: 30, minRequests: 10, maxErrorRate: 0.05, dryRun: false };
@@ -16,14 +25,7 @@ describe('strangler promotion plans', () => {
   let reading = true;
   let readers: Promise<void>;
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${shop.baseUrl}/api/v1/admin/strangler${path}`, {
-      method,
-      headers: { authorization: admin, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json().catch(() => ({}))) as Record<string, unknown> };
-  };
+  const api = (method: string, path: string, body?: unknown) => stranglerAdminApi(admin)(shop.baseUrl, method, path, body);
   const plan = async () => (await api('GET', '/plans/ordering')).body as { status: string; stepIndex: number; progress: unknown };
   /** Waits for the plan to reach a status; on a timeout, says where it stood. */
   const planReaches = async (status: string, timeoutMs: number) => {
