@@ -36,7 +36,15 @@ export interface Results {
   handoff?: HandoffFigures;
   rollback?: RollbackFigures;
   /** What the shadow did over path 12's shadow slices (fleet counts of ordering.GetOrder.v1). */
-  shadow?: { compared: number; mismatches: number; dropped: number; unavailable: number; baselines: number; noise: number };
+  shadow?: {
+    samplePercent: number;
+    compared: number;
+    mismatches: number;
+    dropped: number;
+    unavailable: number;
+    baselines: number;
+    noise: number;
+  };
   /** Database round trips of an idle monolith, and the statements it sent, most frequent first. */
   idle?: { seconds: number; roundTrips: number; statements: Array<{ statement: string; count: number }> };
   /** Database round trips of the in-process monolith while it placed and settled `orders` orders, and the statements sent. */
@@ -90,7 +98,7 @@ const LOAD_ROWS: Array<[key: string, path: string, label: string]> = [
   ['get.traced', '10', 'GET /orders/:id, monolith, tracing on (every request sampled, no exporter endpoint)'],
   ['get.untraced', '10', 'GET /orders/:id, monolith, tracing off (OTEL_SDK_DISABLED=true)'],
   ['shadow.off', '12', 'GET /orders/:id, monolith mode (beside shadow mode)'],
-  ['shadow.on', '12', 'GET /orders/:id, shadow mode, every read mirrored and compared'],
+  ['shadow.on', '12', 'GET /orders/:id, shadow mode, reads mirrored (every one unless the figure says) and compared'],
 ];
 
 interface Verdict {
@@ -188,13 +196,19 @@ function verdicts(results: Results): Verdict[] {
   }
   const p99Ratio = (at: 'c1' | 'cHigh') => perRound(results, 'shadow.on', 'shadow.off', (x, y) => x[at].p99Ms / y[at].p99Ms);
   const shadowC1 = p99Ratio('c1');
-  if (shadowC1 !== undefined) {
+  const sampled = results.shadow?.samplePercent ?? 100;
+  if (shadowC1 !== undefined && sampled < 100) {
+    // The target is for every read mirrored; a lower share is the operator's lever, shown without a verdict.
+    out.push({ row: 'shadow.on', figure: `${sampled}% of reads mirrored: p99 at c1 ${shadowC1.toFixed(3)}x` });
+  } else if (shadowC1 !== undefined) {
     out.push({
       row: 'shadow.on',
       target: '12. p99 at c1 ≤ 1.05x monolith mode',
       figure: `p99 at c1 ${shadowC1.toFixed(3)}x`,
       met: shadowC1 <= 1.05,
     });
+  }
+  if (shadowC1 !== undefined) {
     const shadowHigh = p99Ratio('cHigh')!;
     out.push({ row: 'shadow.on', figure: `p99 at ${c} ${shadowHigh.toFixed(3)}x` });
   }
