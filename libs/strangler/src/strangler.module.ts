@@ -285,9 +285,15 @@ function evidence(): Provider[] {
     },
     {
       provide: Promotion,
-      inject: [PlanStore, GateStore, RouteTable, MigrationControl, ShadowStore],
-      useFactory: (plans: PlanStore, gates: GateStore, routes: RouteTable, control: MigrationControl, shadow: ShadowStore) =>
-        new Promotion(plans, gates, routes, control, shadowStoreEvidence(shadow)),
+      inject: [PlanStore, GateStore, RouteTable, MigrationControl, ShadowStore, STRANGLER_DATA_SOURCE],
+      useFactory: (
+        plans: PlanStore,
+        gates: GateStore,
+        routes: RouteTable,
+        control: MigrationControl,
+        shadow: ShadowStore,
+        dataSource: DataSource,
+      ) => new Promotion(plans, gates, routes, control, shadowStoreEvidence(shadow), new AdvisoryLocks(dataSource)),
     },
     {
       provide: Decider,

@@ -1,4 +1,17 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource, QueryRunner } from 'typeorm';
+
+/** How long `exclusive` waits for a lock by default, and how often it tries meanwhile. */
+export const LOCK_WAIT_MS = 2000;
+const LOCK_RETRY_MS = 25;
+
+/** The lock stayed taken by another holder for as long as the caller would wait. */
+export class LockBusyError extends Error {
+  constructor(readonly lock: string) {
+    super(`the lock ${lock} is held elsewhere`);
+    this.name = 'LockBusyError';
+  }
+}
 
 /**
  * PostgreSQL session advisory locks on the strangler's database: held by a connection of one's own,
@@ -30,6 +43,25 @@ export class AdvisoryLocks {
         }
       },
     };
+  }
+
+  /**
+   * Runs `work` holding the lock, fleet-wide, waiting up to `waitMs` for it (without holding a connection
+   * while it waits); then throws LockBusyError or, with `anyway`, runs the work without it.
+   */
+  async exclusive<T>(name: string, work: () => Promise<T>, options: { waitMs?: number; anyway?: boolean } = {}): Promise<T> {
+    const deadline = Date.now() + (options.waitMs ?? LOCK_WAIT_MS);
+    let lock = await this.take(name);
+    while (!lock && Date.now() < deadline) {
+      await sleep(LOCK_RETRY_MS);
+      lock = await this.take(name);
+    }
+    if (!lock && !options.anyway) throw new LockBusyError(name);
+    try {
+      return await work();
+    } finally {
+      await lock?.release();
+    }
   }
 
   /** Whether the lock is free now (taken and given back at once). */

@@ -75,7 +75,14 @@ describe('Decider on PostgreSQL', () => {
     const outcomes = new OutcomeStore(dataSource, channel, name);
     const gates = new GateStore(dataSource, channel);
     const plans = new PlanStore(dataSource, channel);
-    const promotion = new Promotion(plans, gates, routes, control, { totals: async () => ({ compared: 0, mismatches: 0 }) });
+    const promotion = new Promotion(
+      plans,
+      gates,
+      routes,
+      control,
+      { totals: async () => ({ compared: 0, mismatches: 0 }) },
+      new AdvisoryLocks(dataSource),
+    );
     const leader = new LeaderLock({ kind: 'postgres', url }, 'strangler.decider.spec', (leading) => leading && decider.wake());
     const decider: Decider = new Decider(leader, channel, routes, control, gates, plans, outcomes, promotion);
     decider.start();

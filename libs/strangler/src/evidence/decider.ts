@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { ControlChannel } from '../control/control-channel.js';
 import { AUTOMATIC, type MigrationControl } from '../control/migration-control.js';
 import type { Route, RouteTable } from '../routing/route-table.js';
-import { judge, type Gate, type GateStatus, type GateStore } from './gates.js';
+import { judge, judgedSince, type Gate, type GateStatus, type GateStore } from './gates.js';
 import type { LeaderLock } from './leader-lock.js';
 import type { OutcomeStore } from './outcomes.js';
 import type { PlanStore } from './plans.js';
@@ -106,11 +106,7 @@ export class Decider {
   private async judge(context: string, gate: Gate): Promise<boolean> {
     const route = this.routes.get(context);
     if (!route) return false;
-    const now = Date.now();
-    // Outcomes are kept per second of arrival: the second of the change itself holds requests from before it.
-    const firstWholeSecond = Math.ceil(Date.parse(route.updatedAt) / 1000) * 1000;
-    const since = new Date(Math.max(now - gate.windowS * 1000, firstWholeSecond));
-    const window = await this.outcomes.window(context, since);
+    const window = await this.outcomes.window(context, judgedSince(Date.now(), gate.windowS, Date.parse(route.updatedAt)));
     const state = await this.gates.state(context);
     await this.keepBaseline(context, gate, window.monolith.figures(), state.baselineP99Ms);
     if (!JUDGED.has(route.mode)) return false;
@@ -122,15 +118,22 @@ export class Decider {
     const reason = verdict.reason!;
     if (gate.dryRun) return this.conclude(context, state.status, 'would-roll-back', reason, verdict.figures, route);
     if (route.mode === 'retired') return this.conclude(context, state.status, 'alert', reason, verdict.figures, route);
-    try {
-      await this.control.rollBack(context, reason, verdict.figures);
-    } catch (error) {
-      return this.conclude(context, state.status, 'alert', `${reason}; no rollback: ${(error as Error).message}`, verdict.figures, route);
-    }
-    await this.gates.saveState(context, { status: 'rolled-back', reason, figures: verdict.figures });
-    this.logger.warn({ context, reason, from: { mode: route.mode, percent: route.percent } }, 'gate breached: rolled back to the monolith');
-    await this.promotion.rolledBack(context, reason);
-    return true;
+    const refused = await this.promotion.rollingBack(context, async () => {
+      try {
+        await this.control.rollBack(context, reason, verdict.figures);
+      } catch (error) {
+        return error as Error;
+      }
+      await this.gates.saveState(context, { status: 'rolled-back', reason, figures: verdict.figures });
+      this.logger.warn(
+        { context, reason, from: { mode: route.mode, percent: route.percent } },
+        'gate breached: rolled back to the monolith',
+      );
+      await this.promotion.rolledBack(context, reason);
+      return undefined;
+    });
+    if (!refused) return true;
+    return this.conclude(context, state.status, 'alert', `${reason}; no rollback: ${refused.message}`, verdict.figures, route);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { judge, type Gate } from './gates.js';
+import { judge, judgedSince, type Gate } from './gates.js';
 import { Tally, type Window } from './outcomes.js';
 
 const gate: Gate = { windowS: 30, minRequests: 20, maxErrorRate: 0.05, maxP99Ms: 300, maxP99Ratio: 3, dryRun: false };
@@ -55,5 +55,20 @@ describe('judge', () => {
     expect(judge(relative, window, 30, null).status).toBe('green');
     const verdict = judge(relative, window, 30, 20);
     expect(verdict).toMatchObject({ status: 'breached', figures: { referenceP99Ms: 20 } });
+  });
+});
+
+describe('judgedSince', () => {
+  const AGO = 3_600_000;
+
+  it('covers the last windowS seconds of arrival, the current one among them', () => {
+    // At 100.5 s a 5 s window holds seconds 96-100: five rows, not the partial 95th as well.
+    expect(judgedSince(100_500, 5, 100_500 - AGO).getTime()).toBe(96_000);
+    expect(judgedSince(100_000, 5, 100_000 - AGO).getTime()).toBe(95_000);
+  });
+
+  it('starts no earlier than the first whole second after the route changed', () => {
+    expect(judgedSince(100_500, 30, 98_200).getTime()).toBe(99_000);
+    expect(judgedSince(100_500, 30, 98_000).getTime()).toBe(98_000);
   });
 });

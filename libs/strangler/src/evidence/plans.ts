@@ -28,7 +28,12 @@ export interface ShadowTotals {
 
 /** Where the shadow step reads its comparisons: swap it for a fleet-wide source without touching plans. */
 export interface ShadowEvidence {
-  totals(context: string): Promise<ShadowTotals>;
+  /**
+   * The comparisons counted from `sinceMs` on. A step counts from its own start rather than subtracting
+   * a total taken then: the counts are pruned after their retention, and a difference of two totals
+   * would lose what was pruned in between (down to a negative mismatch count that lets a step pass).
+   */
+  totals(context: string, sinceMs: number): Promise<ShadowTotals>;
 }
 
 /** The default: shadow until 2,000 compared reads with at most 0.1% mismatches, then canary 5, 25, 50, then service. */
@@ -47,8 +52,6 @@ export interface PlanState {
   status: PlanStatus;
   stepIndex: number;
   stepStartedAt: string | null;
-  /** The shadow comparisons counted when the current step started. */
-  shadowStart: ShadowTotals | null;
 }
 
 /** What a step still waits for (`waitingFor` empty: it may advance), with the figures it was judged on. */
@@ -95,7 +98,6 @@ interface PlanRow {
   status: PlanStatus;
   step_index: number;
   step_started_at: Date | null;
-  shadow_start: ShadowTotals | null;
 }
 
 /** Plans per context in the `strangler` schema; every change is announced (the decider wakes up). */
@@ -107,13 +109,12 @@ export class PlanStore {
 
   async get(context: string): Promise<PlanState> {
     const [row]: PlanRow[] = await this.dataSource.query('SELECT * FROM strangler.plans WHERE context = $1', [context]);
-    if (!row) return { plan: null, status: 'idle', stepIndex: 0, stepStartedAt: null, shadowStart: null };
+    if (!row) return { plan: null, status: 'idle', stepIndex: 0, stepStartedAt: null };
     return {
       plan: { steps: row.steps },
       status: row.status,
       stepIndex: row.step_index,
       stepStartedAt: row.step_started_at ? new Date(row.step_started_at).toISOString() : null,
-      shadowStart: row.shadow_start,
     };
   }
 
@@ -126,20 +127,11 @@ export class PlanStore {
   async save(context: string, state: Omit<PlanState, 'plan'> & { plan: Plan }, by: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await manager.query(
-        `INSERT INTO strangler.plans (context, steps, status, step_index, step_started_at, shadow_start, updated_at, updated_by)
-         VALUES ($1, $2, $3, $4, $5, $6, now(), $7)
+        `INSERT INTO strangler.plans (context, steps, status, step_index, step_started_at, updated_at, updated_by)
+         VALUES ($1, $2, $3, $4, $5, now(), $6)
          ON CONFLICT (context) DO UPDATE SET steps = EXCLUDED.steps, status = EXCLUDED.status, step_index = EXCLUDED.step_index,
-           step_started_at = EXCLUDED.step_started_at, shadow_start = EXCLUDED.shadow_start, updated_at = EXCLUDED.updated_at,
-           updated_by = EXCLUDED.updated_by`,
-        [
-          context,
-          JSON.stringify(state.plan.steps),
-          state.status,
-          state.stepIndex,
-          state.stepStartedAt,
-          state.shadowStart ? JSON.stringify(state.shadowStart) : null,
-          by,
-        ],
+           step_started_at = EXCLUDED.step_started_at, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
+        [context, JSON.stringify(state.plan.steps), state.status, state.stepIndex, state.stepStartedAt, by],
       );
       await this.channel.announce({ kind: 'plan', context }, manager);
     });

@@ -4,8 +4,8 @@ import type { ShadowEvidence } from './plans.js';
 /** The shadow step's evidence: the context's comparisons summed over every instance and route. */
 export function shadowStoreEvidence(store: Pick<ShadowStore, 'sums'>): ShadowEvidence {
   return {
-    totals: async (context) => {
-      const { matches, mismatches } = await store.sums(context);
+    totals: async (context, sinceMs) => {
+      const { matches, mismatches } = await store.sums(context, sinceMs);
       return { compared: matches + mismatches, mismatches };
     },
   };
