@@ -11,6 +11,8 @@ export const SIDES: readonly Side[] = ['monolith', 'service'];
 export const FLUSH_EVERY_MS = 1000;
 /** How long the per-second rows are kept. */
 export const KEEP_OUTCOMES_S = 15 * 60;
+/** Rows per INSERT: seven bind parameters each, far below PostgreSQL's 65,535 a statement. */
+const ROWS_PER_INSERT = 1000;
 
 /** The `Side` of the HTTP contract: a side's figures over a window, summed over every instance. */
 export interface SideFigures {
@@ -59,6 +61,15 @@ export interface OutcomeRecorder {
   record(context: string, side: Side, ms: number, error: boolean): void;
 }
 
+interface PendingRow {
+  /** Its key in `pending`. */
+  key: string;
+  context: string;
+  side: Side;
+  second: Date;
+  tally: Tally;
+}
+
 interface OutcomeRow {
   second: Date;
   side: Side;
@@ -85,6 +96,7 @@ export class OutcomeStore implements OutcomeRecorder {
     private readonly dataSource: DataSource,
     private readonly channel: ControlChannel,
     private readonly instance: string,
+    private readonly now: () => number = Date.now,
   ) {}
 
   start(): void {
@@ -102,45 +114,68 @@ export class OutcomeStore implements OutcomeRecorder {
    * a request sent before a route change never counts against the route that came after it.
    */
   record(context: string, side: Side, ms: number, error: boolean): void {
-    const key = `${context}|${side}|${Math.floor((Date.now() - ms) / 1000)}`;
+    const key = `${context}|${side}|${Math.floor((this.now() - ms) / 1000)}`;
     let tally = this.pending.get(key);
     if (!tally) this.pending.set(key, (tally = new Tally()));
     tally.record(ms, error);
   }
 
-  /** Writes what was counted (adding to a second already written); what fails to be written is kept for the next try. */
+  /**
+   * Writes what was counted (adding to a second already written), a bounded number of rows per statement so that
+   * what piled up during an outage still fits in one. What fails to be written is kept for the next try: the
+   * statement that failed and those not yet sent, never those already written (they would be added twice).
+   */
   async flush(): Promise<void> {
     if ((this.flushes += 1) % 60 === 0 && this.wroteSincePrune) await this.prune();
     if (this.pending.size === 0) return;
-    const batch = this.pending;
-    this.pending = new Map();
-    const rows = [...batch].map(([key, tally]) => {
+    const rows = [...this.pending].map(([key, tally]) => {
       const [context, side, second] = key.split('|') as [string, Side, string];
-      return { context, side, second: new Date(Number(second) * 1000), tally };
+      return { key, context, side, second: new Date(Number(second) * 1000), tally };
     });
+    this.pending = new Map();
+    for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+      try {
+        await this.insert(rows.slice(start, start + ROWS_PER_INSERT));
+      } catch (error) {
+        this.keepForTheNextTry(rows.slice(start));
+        throw error;
+      }
+      this.wroteSincePrune = true;
+    }
+    for (const context of new Set(rows.map((row) => row.context))) await this.channel.announce({ kind: 'outcomes', context });
+  }
+
+  private async insert(rows: PendingRow[]): Promise<void> {
     const params: unknown[] = [];
     const values = rows.map(({ context, side, second, tally }) => {
       params.push(context, second, side, this.instance, tally.requests, tally.errors, tally.latency.counts);
       const n = params.length;
       return `($${n - 6}, $${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n}::integer[])`;
     });
-    try {
-      await this.dataSource.query(
-        `INSERT INTO strangler.outcomes (context, second, side, instance, requests, errors, buckets) VALUES ${values.join(', ')}
-         ON CONFLICT (context, second, side, instance) DO UPDATE SET
-           requests = strangler.outcomes.requests + EXCLUDED.requests,
-           errors = strangler.outcomes.errors + EXCLUDED.errors,
-           buckets = ARRAY(
-             SELECT a + b FROM unnest(strangler.outcomes.buckets, EXCLUDED.buckets) WITH ORDINALITY AS t(a, b, i) ORDER BY i
-           )`,
-        params,
-      );
-    } catch (error) {
-      for (const [key, tally] of batch) this.pending.set(key, (this.pending.get(key) ?? new Tally()).add(tally));
-      throw error;
+    await this.dataSource.query(
+      `INSERT INTO strangler.outcomes (context, second, side, instance, requests, errors, buckets) VALUES ${values.join(', ')}
+       ON CONFLICT (context, second, side, instance) DO UPDATE SET
+         requests = strangler.outcomes.requests + EXCLUDED.requests,
+         errors = strangler.outcomes.errors + EXCLUDED.errors,
+         buckets = ARRAY(
+           SELECT a + b FROM unnest(strangler.outcomes.buckets, EXCLUDED.buckets) WITH ORDINALITY AS t(a, b, i) ORDER BY i
+         )`,
+      params,
+    );
+  }
+
+  /**
+   * Puts unwritten rows back, but only seconds still within the retention: older ones would be pruned as soon as
+   * written, and keeping them would let a long outage fill the memory.
+   */
+  private keepForTheNextTry(rows: PendingRow[]): void {
+    const oldest = Math.floor(this.now() / 1000) * 1000 - KEEP_OUTCOMES_S * 1000;
+    let dropped = 0;
+    for (const { key, second, tally } of rows) {
+      if (second.getTime() < oldest) dropped += 1;
+      else this.pending.set(key, (this.pending.get(key) ?? new Tally()).add(tally));
     }
-    this.wroteSincePrune = true;
-    for (const context of new Set(rows.map((row) => row.context))) await this.channel.announce({ kind: 'outcomes', context });
+    if (dropped > 0) this.logger.warn({ dropped }, `outcomes older than ${KEEP_OUTCOMES_S} s dropped unwritten`);
   }
 
   /** Both sides' figures since `since`, summed over every instance. */
