@@ -96,6 +96,15 @@ describe('strangler promotion plans', () => {
     expect((await api('GET', '/gates/ordering')).body.gate).toEqual(before.body.gate);
   });
 
+  it('refuses a p99 bound the latency histogram cannot exceed, keeping the gate it had', async () => {
+    // 5000 ms is the histogram's top bound: a p99 among slower answers is reported as 5000, never above.
+    const before = await api('GET', '/gates/ordering');
+    const answer = await api('PUT', '/gates/ordering', { ...GATE, maxP99Ms: 5000 });
+    expect(answer.status).toBe(400);
+    expect(JSON.stringify(answer.body)).toMatch(/maxP99Ms must not be greater than/);
+    expect((await api('GET', '/gates/ordering')).body.gate).toEqual(before.body.gate);
+  });
+
   it('reaches service by itself on a healthy service, every step audited', async () => {
     const steps = [
       { mode: 'shadow', holdS: 2, minComparedReads: 20, maxMismatchRate: 0.1 },

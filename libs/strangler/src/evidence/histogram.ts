@@ -4,6 +4,11 @@ export const BUCKET_BOUNDS_MS = [
   2500, 3000, 4000, 5000,
 ] as const;
 export const BUCKET_COUNT = BUCKET_BOUNDS_MS.length + 1;
+/**
+ * The slowest latency the histogram tells apart: a quantile among slower answers is reported as this, so a bound
+ * on a quantile must lie below it to ever be exceeded.
+ */
+export const TOP_BOUND_MS: number = BUCKET_BOUNDS_MS[BUCKET_BOUNDS_MS.length - 1]!;
 
 /**
  * A latency histogram over fixed buckets: cheap to count into, and histograms of different
@@ -48,7 +53,7 @@ export class Histogram {
       }
       seen += count;
     }
-    return BUCKET_BOUNDS_MS[BUCKET_BOUNDS_MS.length - 1]!;
+    return TOP_BOUND_MS;
   }
 }
 

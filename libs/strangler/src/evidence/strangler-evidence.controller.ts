@@ -16,6 +16,7 @@ import { MigrationControl } from '../control/migration-control.js';
 import { RouteTable } from '../routing/route-table.js';
 import { Decider } from './decider.js';
 import { GateStore, MIN_GATE_WINDOW_S, type Gate, type GateState } from './gates.js';
+import { TOP_BOUND_MS } from './histogram.js';
 import { KEEP_OUTCOMES_S, OutcomeStore, SIDES, type Side, type SideFigures, type Window } from './outcomes.js';
 import { DEFAULT_PLAN, type PlanStep } from './plans.js';
 import { Promotion, type PlanView } from './promotion.js';
@@ -37,6 +38,9 @@ class OutcomesQueryDto {
   @Max(KEEP_OUTCOMES_S)
   stepS: number = 10;
 }
+
+/** A p99 is never reported above the histogram's top bound: a bound there or higher could never be breached. */
+const MAX_P99_BOUND_MS = TOP_BOUND_MS - 1;
 
 export class GateRequestDto {
   @ApiProperty({
@@ -61,11 +65,15 @@ export class GateRequestDto {
   @Max(1)
   maxErrorRate: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 60_000, description: "largest p99 of the service's answers (ms)" })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: MAX_P99_BOUND_MS,
+    description: `largest p99 of the service's answers (ms); below ${TOP_BOUND_MS}, the slowest latency the histogram tells apart`,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
-  @Max(60_000)
+  @Max(MAX_P99_BOUND_MS)
   maxP99Ms?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, description: "service p99 at most this times the monolith's over the same window" })
