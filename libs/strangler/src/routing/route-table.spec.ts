@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { DatabaseConnector } from '@shop/platform';
+import { DatabaseConnector, type NotificationHandler } from '@shop/platform';
 import { createTestDatabase, eventually, TcpProxy, type TestDatabase } from '@shop/testing';
 import { STRANGLER_MIGRATIONS } from '../control/migrations.js';
 import { ControlChannel } from '../control/control-channel.js';
@@ -17,6 +17,36 @@ interface ChangeRow {
   to_mode: string;
   to_percent: number;
   changed_by: string;
+}
+
+/**
+ * `dataSource`, of which the next read of the routes, once held, is run at once but handed over
+ * only when released: a read that started before a commit and answers after it.
+ */
+function routeReadsOf(dataSource: DataSource) {
+  let hold: ((answer: Promise<unknown>) => Promise<unknown>) | undefined;
+  const query = (sql: string, parameters?: unknown[]): Promise<unknown> => {
+    const answer = dataSource.query(sql, parameters);
+    if (!hold || sql !== 'SELECT * FROM strangler.routes') return answer;
+    const held = hold(answer);
+    hold = undefined;
+    return held;
+  };
+  return {
+    dataSource: Object.create(dataSource, { query: { value: query } }) as DataSource,
+    holdNext() {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let answered!: (answer: Promise<unknown>) => void;
+      const answer = new Promise<unknown>((resolve) => (answered = resolve));
+      hold = (read) => {
+        answered(read);
+        return released.then(() => read);
+      };
+      /** `answered` settles once the database has answered; the reader has it only after `release`. */
+      return { answered: answer, release };
+    },
+  };
 }
 
 describe('RouteTable on PostgreSQL', () => {
@@ -199,6 +229,30 @@ describe('RouteTable on PostgreSQL', () => {
 
     // The listener reconnects after 0.25 s, 1 s, then 5 s between attempts, and everyone re-reads.
     expect(await seenBy(reader, 'service', 10_000)).toMatchObject({ mode: 'service', updatedBy: 'alice' });
+  });
+
+  it('keeps a change when a refresh that read the table before it commits answers after it', async () => {
+    // Announcements reach this table only when the test tells them, so no other refresh can come between.
+    let tell!: NotificationHandler;
+    const channel = new ControlChannel(here, async (_name, handler) => {
+      tell = handler;
+      return async () => {};
+    });
+    await channel.start();
+    channels.push(channel);
+    const reads = routeReadsOf(here);
+    const table = new RouteTable(reads.dataSource, channel, HOUR_MS);
+    started.push(table);
+    await table.start({ ordering: 'monolith' });
+
+    const staleRead = reads.holdNext();
+    tell(JSON.stringify({ kind: 'route', context: 'ordering' }));
+    await staleRead.answered; // the database has answered: still monolith
+    await table.change('ordering', 'service', 100, 'alice');
+    staleRead.release();
+    await new Promise((resolve) => setImmediate(resolve)); // the stale read is handed over, and acted on
+
+    expect(table.get('ordering')).toMatchObject({ mode: 'service', updatedBy: 'alice' });
   });
 
   it('lists the routes sorted by context', async () => {

@@ -64,6 +64,9 @@ export class RouteTable {
   private timer: NodeJS.Timeout | undefined;
   private stopListening: (() => void) | undefined;
   private readonly followers = new Set<() => void>();
+  /** Refreshes begun so far, and which of them the routes in memory were read by (see `refresh`). */
+  private refreshesBegun = 0;
+  private appliedRefresh = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -206,8 +209,18 @@ export class RouteTable {
     await this.refresh().catch((error: unknown) => this.logger.warn({ err: error }, 'route refresh failed'));
   }
 
+  /**
+   * Refreshes overlap (timer, announcements, after a change), and a read begun before a commit may
+   * answer after one begun after it: applied then, it would bring the old route back until the next
+   * refresh. So a read that answers after a later-begun one was applied is dropped: the later one
+   * began after every commit this instance knew of, and any newer commit it missed is followed by a
+   * refresh of its own (after `update`, or on its announcement).
+   */
   private async refresh(): Promise<void> {
+    const refresh = ++this.refreshesBegun;
     const rows: RouteRow[] = await this.dataSource.query('SELECT * FROM strangler.routes');
+    if (refresh < this.appliedRefresh) return;
+    this.appliedRefresh = refresh;
     this.routes = new Map(rows.map((row) => [row.context, toRoute(row)]));
     for (const follower of this.followers) follower();
   }
