@@ -118,9 +118,12 @@ describe.each([
         expect(percentile(beyondTheBulkhead(answers), 0.99)).toBeLessThanOrEqual(SHED_WITHIN_MS);
         if (fault === 'stalled') expect(run.backlog).toBeLessThanOrEqual(MOST_SENT_DURING_STALL);
       } else {
-        // Every caller's call is in flight, and (stalled) in the backlog the service finds on resuming.
+        // Every caller's call is in flight, and (stalled) the service resumes with a larger backlog than the run with the
+        // bulkhead did (run alone: than a bulkhead lets through at most). Not every call in flight is in it: in a busy CI
+        // run 10 of 23 were, against 14-25 on a quiet machine, while the run with the bulkhead had 7.
         expect(run.peakInFlight).toBeGreaterThan(2 * MAX_IN_FLIGHT);
-        if (fault === 'stalled') expect(run.backlog).toBeGreaterThan(MOST_SENT_DURING_STALL);
+        const withBulkhead = runs.find((other) => other.fault === 'stalled' && other.bulkhead === 'on')?.backlog ?? MOST_SENT_DURING_STALL;
+        if (fault === 'stalled') expect(run.backlog).toBeGreaterThan(withBulkhead);
       }
     },
     120_000,
