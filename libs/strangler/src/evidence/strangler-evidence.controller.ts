@@ -252,7 +252,11 @@ export class StranglerEvidenceController {
     description: 'Each step holds its route for holdS with its gate green (shadow: enough compared reads, few mismatches), then the next.',
   })
   @ApiOkResponse({ description: 'the plan' })
-  @ApiConflictResponse({ description: 'a plan is running or paused, no gate is set, or the first step cannot be routed now' })
+  @ApiConflictResponse({
+    description:
+      'a plan is running or paused, no gate is set, or the first step cannot be routed now; ' +
+      'or plan-busy: another change to it held it for 2 s',
+  })
   async setPlan(
     @Param('context') context: string,
     @Body() body: PlanRequestDto,
@@ -272,7 +276,7 @@ export class StranglerEvidenceController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Pause a running plan (the route stays)' })
   @ApiOkResponse({ description: 'the plan' })
-  @ApiConflictResponse({ description: 'the plan is not running' })
+  @ApiConflictResponse({ description: 'the plan is not running; or plan-busy: another change to it held it for 2 s' })
   pause(@Param('context') context: string, @CurrentUser() user: AuthenticatedUser): Promise<PlanView> {
     return this.promotion.pause(context, user.id);
   }
@@ -281,7 +285,7 @@ export class StranglerEvidenceController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Resume a paused plan (its step holds again from now)' })
   @ApiOkResponse({ description: 'the plan' })
-  @ApiConflictResponse({ description: 'the plan is not paused' })
+  @ApiConflictResponse({ description: 'the plan is not paused; or plan-busy: another change to it held it for 2 s' })
   resume(@Param('context') context: string, @CurrentUser() user: AuthenticatedUser): Promise<PlanView> {
     return this.promotion.resume(context, user.id);
   }
@@ -290,7 +294,7 @@ export class StranglerEvidenceController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Abort a plan: the context goes back to the monolith at once' })
   @ApiOkResponse({ description: 'the plan' })
-  @ApiConflictResponse({ description: 'the plan is not running or paused' })
+  @ApiConflictResponse({ description: 'the plan is not running or paused; or plan-busy: another change to it held it for 2 s' })
   abortPlan(@Param('context') context: string, @CurrentUser() user: AuthenticatedUser): Promise<PlanView> {
     return this.promotion.abort(context, user.id);
   }
@@ -299,7 +303,9 @@ export class StranglerEvidenceController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Move a plan on now: the next step, or (full) the last' })
   @ApiOkResponse({ description: 'the plan' })
-  @ApiConflictResponse({ description: 'the plan is not running or paused, or the step cannot be routed now' })
+  @ApiConflictResponse({
+    description: 'the plan is not running or paused, or the step cannot be routed now; or plan-busy: another change to it held it for 2 s',
+  })
   promote(@Param('context') context: string, @Body() body: PromoteRequestDto, @CurrentUser() user: AuthenticatedUser): Promise<PlanView> {
     return this.promotion.promote(context, body.full, user.id);
   }
