@@ -5,13 +5,14 @@ type Direction = 'upstream' | 'downstream';
 
 /**
  * A loopback TCP proxy in front of a real server, so a test can take the server away from one app
- * (`cut`: drop every connection and refuse new ones) and give it back (`restore`), or make it slow
- * (`delay`), without touching the shared server that other suites use.
+ * (`cut`: drop every connection and refuse new ones) and give it back (`restore`), make it slow
+ * (`delay`) or silent (`silence`), without touching the shared server that other suites use.
  */
 export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private open = true;
+  private silent = false;
   private readonly delays: Record<Direction, number> = { upstream: 0, downstream: 0 };
 
   private constructor(
@@ -45,7 +46,17 @@ export class TcpProxy {
 
   restore(): void {
     this.open = true;
+    this.silent = false;
     this.delay(0);
+  }
+
+  /**
+   * From now on nothing passes either way, and neither end's closing reaches the other: every
+   * connection goes silent without closing (half-open, as behind a NAT that forgot it), and a new one
+   * is taken but never answered. `restore` ends it for new connections.
+   */
+  silence(): void {
+    this.silent = true;
   }
 
   /**
@@ -76,6 +87,7 @@ export class TcpProxy {
       if (held.length > 0) timer = setTimeout(release, held[0]!.at - Date.now());
     };
     from.on('data', (chunk: Buffer) => {
+      if (this.silent) return;
       if (this.delays[direction] === 0 && held.length === 0) {
         if (!to.destroyed) to.write(chunk);
         return;
@@ -92,6 +104,12 @@ export class TcpProxy {
         client.destroy();
         return;
       }
+      if (this.silent) {
+        this.sockets.add(client);
+        client.on('close', () => this.sockets.delete(client));
+        client.on('error', () => client.destroy());
+        return;
+      }
       const upstream = connect(this.targetPort, this.targetHost);
       for (const socket of [client, upstream]) {
         this.sockets.add(socket);
@@ -101,8 +119,8 @@ export class TcpProxy {
       }
       this.forward(client, upstream, 'upstream');
       this.forward(upstream, client, 'downstream');
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
+      client.on('close', () => this.silent || upstream.destroy());
+      upstream.on('close', () => this.silent || client.destroy());
     });
     return new Promise((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
   }
