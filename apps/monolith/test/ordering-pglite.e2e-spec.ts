@@ -54,6 +54,21 @@ describe('the shop on embedded PGlite', () => {
     ]);
   });
 
+  it('strangler: plan commands answer, and the shop with them, on PGlite (one session: the plan lock is held in memory)', async () => {
+    const admin = shop.bearer(['admin']);
+    const plans = '/api/v1/admin/strangler/plans/ordering';
+
+    const set = await shop.http().put(plans).set('Authorization', admin).send({}).timeout(5000);
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ status: 'idle', plan: { steps: expect.any(Array) } });
+    // Starting needs order-service for the shadow step: refused with the reason, the plan kept, the lock given back.
+    const started = await shop.http().put(plans).set('Authorization', admin).send({ start: true }).timeout(5000);
+    expect(started.status).toBe(409);
+    const paused = await shop.http().post(`${plans}/pause`).set('Authorization', admin).timeout(5000);
+    expect(paused.status).toBe(409);
+    await shop.http().get('/api/v1/products').timeout(5000).expect(200);
+  });
+
   it('identity: limits logins on the embedded database too: of 12 parallel wrong passwords, 5 get 401 and 7 get 429', async () => {
     const email = `pglite-${randomUUID()}@shop.test`;
     await shop.http().post('/api/v1/auth/register').send({ email, password: 'correct horse battery' }).expect(201);

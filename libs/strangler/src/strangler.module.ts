@@ -285,7 +285,7 @@ function evidence(): Provider[] {
     },
     {
       provide: Promotion,
-      inject: [PlanStore, GateStore, RouteTable, MigrationControl, ShadowStore, STRANGLER_DATA_SOURCE],
+      inject: [PlanStore, GateStore, RouteTable, MigrationControl, ShadowStore, STRANGLER_DATA_SOURCE, platformConfig.token],
       useFactory: (
         plans: PlanStore,
         gates: GateStore,
@@ -293,7 +293,8 @@ function evidence(): Provider[] {
         control: MigrationControl,
         shadow: ShadowStore,
         dataSource: DataSource,
-      ) => new Promotion(plans, gates, routes, control, shadowStoreEvidence(shadow), new AdvisoryLocks(dataSource)),
+        config: PlatformConfig,
+      ) => new Promotion(plans, gates, routes, control, shadowStoreEvidence(shadow), new AdvisoryLocks(dataSource, config.database.kind)),
     },
     {
       provide: Decider,
@@ -409,7 +410,16 @@ export class StranglerModule {
         },
         {
           provide: MigrationControl,
-          inject: [StrangleableContexts, RouteTable, RemoteServices, HandoffStore, StranglerAgent, HostedContexts, STRANGLER_DATA_SOURCE],
+          inject: [
+            StrangleableContexts,
+            RouteTable,
+            RemoteServices,
+            HandoffStore,
+            StranglerAgent,
+            HostedContexts,
+            STRANGLER_DATA_SOURCE,
+            platformConfig.token,
+          ],
           useFactory: (
             contexts: StrangleableContexts,
             routes: RouteTable,
@@ -418,7 +428,17 @@ export class StranglerModule {
             agent: StranglerAgent,
             hosted: HostedContexts,
             dataSource: DataSource,
-          ) => new MigrationControl(contexts, routes, remotes, handoffs, agent.registry, hosted, new AdvisoryLocks(dataSource)),
+            config: PlatformConfig,
+          ) =>
+            new MigrationControl(
+              contexts,
+              routes,
+              remotes,
+              handoffs,
+              agent.registry,
+              hosted,
+              new AdvisoryLocks(dataSource, config.database.kind),
+            ),
         },
         { provide: SchemaJanitor, inject: [STRANGLER_DATA_SOURCE], useFactory: (dataSource: DataSource) => new SchemaJanitor(dataSource) },
         ...evidence(),
@@ -517,7 +537,7 @@ export class StranglerModule {
               channel,
               hosted,
               dataSource,
-              new AdvisoryLocks(dataSource),
+              new AdvisoryLocks(dataSource, config.database.kind),
               () => served.map(({ context }) => context),
             ),
         },

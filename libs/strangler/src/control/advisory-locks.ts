@@ -16,12 +16,22 @@ export class LockBusyError extends Error {
 /**
  * PostgreSQL session advisory locks on the strangler's database: held by a connection of one's own,
  * and released by the server when that connection ends, so a killed holder never leaves one behind.
+ *
+ * Embedded PGlite is one session shared by the whole process, checked out by one caller at a time:
+ * a lock held on it would keep every other query (the holder's own work included) waiting for ever.
+ * There the process is the whole fleet, so the locks are held in memory.
  */
 export class AdvisoryLocks {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly heldHere = new Set<string>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly database: 'postgres' | 'pglite',
+  ) {}
 
   /** Takes the lock if it is free and holds it on a connection of its own; undefined when another holds it. */
   async take(name: string): Promise<{ release(): Promise<void> } | undefined> {
+    if (this.database === 'pglite') return this.takeHere(name);
     const session: QueryRunner = this.dataSource.createQueryRunner();
     await session.connect();
     try {
@@ -62,6 +72,12 @@ export class AdvisoryLocks {
     } finally {
       await lock?.release();
     }
+  }
+
+  private takeHere(name: string): { release(): Promise<void> } | undefined {
+    if (this.heldHere.has(name)) return undefined;
+    this.heldHere.add(name);
+    return { release: async () => void this.heldHere.delete(name) };
   }
 
   /** Whether the lock is free now (taken and given back at once). */

@@ -70,7 +70,7 @@ describe('Decider on PostgreSQL', () => {
       new HandoffStore(dataSource, channel),
       registry,
       hosted,
-      new AdvisoryLocks(dataSource),
+      new AdvisoryLocks(dataSource, 'postgres'),
     );
     const outcomes = new OutcomeStore(dataSource, channel, name);
     const gates = new GateStore(dataSource, channel);
@@ -81,7 +81,7 @@ describe('Decider on PostgreSQL', () => {
       routes,
       control,
       { totals: async () => ({ compared: 0, mismatches: 0 }) },
-      new AdvisoryLocks(dataSource),
+      new AdvisoryLocks(dataSource, 'postgres'),
     );
     const leader = new LeaderLock({ kind: 'postgres', url }, 'strangler.decider.spec', (leading) => leading && decider.wake());
     const decider: Decider = new Decider(leader, channel, routes, control, gates, plans, outcomes, promotion);

@@ -71,13 +71,13 @@ describe('Promotion on PostgreSQL', () => {
       handoffs,
       stand<InstanceRegistry>({ alive: async () => [] }),
       hosted,
-      new AdvisoryLocks(dataSource),
+      new AdvisoryLocks(dataSource, 'postgres'),
     );
     const gates = new GateStore(dataSource, channel);
     await gates.set('probe', { windowS: 30, minRequests: 20, maxErrorRate: 0.05, maxP99Ms: 300, dryRun: false }, 'test');
     plans = new PlanStore(dataSource, channel);
     shadow = new CountedSeconds();
-    promotion = new Promotion(plans, gates, routes, control, shadow, new AdvisoryLocks(dataSource));
+    promotion = new Promotion(plans, gates, routes, control, shadow, new AdvisoryLocks(dataSource, 'postgres'));
   }, 30_000);
 
   beforeEach(async () => {
