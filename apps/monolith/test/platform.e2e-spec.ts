@@ -80,6 +80,15 @@ describe('platform HTTP conventions (monolith on PostgreSQL)', () => {
       expectProblem(response, 400);
     });
 
+    it.each([
+      ['text/plain', '{"name":"a","quantity":1}'],
+      ['application/x-www-form-urlencoded', 'name=a&quantity=1'],
+    ])('answers a body of type %s with 415, as the parser would read no field of it', async (type, body) => {
+      const response = await http().post('/api/v1/probe/echo').set('Content-Type', type).send(body);
+      expectProblem(response, 415);
+      expect(response.body.type).toMatch(/\/unsupported-media-type$/);
+    });
+
     it('answers malformed JSON with 400', async () => {
       const response = await http().post('/api/v1/probe/echo').set('Content-Type', 'application/json').send('{"name": ');
       expectProblem(response, 400);

@@ -3,7 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { Configuration } from '../config/config-slice.js';
 import { platformConfig } from '../config/platform.config.js';
-import { rejectDeeplyNestedBodies } from './json-limits.js';
+import { JSON_BODY_TYPES, rejectBodiesThatAreNotJson, rejectDeeplyNestedBodies } from './json-limits.js';
 import { createValidationPipe } from './validation.js';
 import { ProblemCatalog } from './problem-catalog.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
@@ -24,7 +24,7 @@ export const HTTP_APP_OPTIONS: NestApplicationOptions = { bodyParser: false, buf
 /**
  * The HTTP conventions of shared/spec/http-api.md, applied identically by every app and by the
  * e2e tests: /api/v1 prefix with URI versioning, request ids, a server span and RED metrics per request,
- * JSON bodies up to 64 KiB and 32 levels,
+ * JSON bodies up to 64 KiB and 32 levels (a body of any other type is a 415),
  * strict validation, problem+json for every error and every unknown path, OpenAPI at /docs unless
  * switched off, the client's address taken from X-Forwarded-For only when TRUST_PROXY's proxies sent
  * it. Create the app with a ProblemJsonExpressAdapter and HTTP_APP_OPTIONS.
@@ -36,7 +36,8 @@ export function configureHttpApp(app: INestApplication): INestApplication {
   express.useLogger(app.get(Logger));
   express.use(requestContextMiddleware);
   express.use(httpTelemetry(app.get(Metrics)));
-  express.useBodyParser('json', { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  express.use(rejectBodiesThatAreNotJson);
+  express.useBodyParser('json', { limit: BODY_LIMIT, type: JSON_BODY_TYPES });
   express.use(rejectDeeplyNestedBodies);
   express.disable('x-powered-by');
   // Behind a proxy every request comes from the proxy: only the configured proxies may name the client (req.ip, @Ip()).

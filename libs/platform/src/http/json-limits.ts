@@ -39,6 +39,21 @@ export function prototypeKeysIn(value: unknown): string[] {
   return found;
 }
 
+/** The media types the API reads bodies in. */
+export const JSON_BODY_TYPES = ['application/json', 'application/*+json'];
+
+/**
+ * Before the JSON body parser: a body of any other type (a form, plain text, or one with no type) is
+ * refused with 415. The parser would skip it, and the handler would see no fields at all: an update
+ * whose fields are all optional would answer 200 and change nothing while the caller believes it did.
+ */
+export function rejectBodiesThatAreNotJson(request: Request, _response: Response, next: NextFunction): void {
+  const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
+  if (!hasBody || request.is(JSON_BODY_TYPES)) return next();
+  const type = request.headers['content-type'] ?? 'none';
+  next(ProblemException.of(415, 'unsupported-media-type', `The request body is ${type}; this API reads application/json only.`));
+}
+
 /** Right after the JSON body parser: a body nested deeper than MAX_JSON_DEPTH is refused before anything walks it. */
 export function rejectDeeplyNestedBodies(request: Request, _response: Response, next: NextFunction): void {
   if (!nestsDeeperThan(request.body, MAX_JSON_DEPTH)) return next();
