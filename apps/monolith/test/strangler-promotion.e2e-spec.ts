@@ -105,6 +105,17 @@ describe('strangler promotion plans', () => {
     expect((await api('GET', '/gates/ordering')).body.gate).toEqual(before.body.gate);
   });
 
+  it('refuses null for a gate field or a plan field, which is a bad value, not one left out, keeping what it had', async () => {
+    const before = await api('GET', '/gates/ordering');
+    const gate = await api('PUT', '/gates/ordering', { ...GATE, dryRun: null, maxP99Ms: null });
+    expect(gate.status).toBe(400);
+    expect(fieldsOf(gate.body)).toEqual(['dryRun', 'maxP99Ms']);
+    expect((await api('GET', '/gates/ordering')).body.gate).toEqual(before.body.gate);
+    const plan = await api('PUT', '/plans/ordering', { steps: null, start: null });
+    expect(plan.status).toBe(400);
+    expect(fieldsOf(plan.body)).toEqual(['start', 'steps']);
+  });
+
   it('reaches service by itself on a healthy service, every step audited', async () => {
     const steps = [
       { mode: 'shadow', holdS: 2, minComparedReads: 20, maxMismatchRate: 0.1 },
@@ -152,3 +163,8 @@ describe('strangler promotion plans', () => {
     expect(last).toEqual(['gate.rollback', 'plan.rolled-back']);
   }, 120_000);
 });
+
+/** The fields a 400 problem names, each once, sorted. */
+function fieldsOf(problem: Record<string, unknown>): string[] {
+  return [...new Set((problem.errors as Array<{ field: string }>).map((error) => error.field))].sort();
+}

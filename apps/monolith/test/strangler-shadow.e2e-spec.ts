@@ -34,6 +34,16 @@ describe('shadow mode: settings, fleet counts and mismatch samples', () => {
     expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(refused.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['ignore', 'samplePercent', 'unordered']);
     expect((await settings().expect(200)).body).toEqual({ samplePercent: 100, noisePercent: 10, ignore: [], unordered: [] });
+    // null is a bad value, not "unchanged"; a path jsonb cannot hold (NUL) is a bad path.
+    const nulls = await putSettings({ samplePercent: null, noisePercent: null, ignore: null, unordered: ["$['\u0000']"] });
+    expect(nulls.status).toBe(400);
+    expect([...new Set(nulls.body.errors.map((error: { field: string }) => error.field))].sort()).toEqual([
+      'ignore',
+      'noisePercent',
+      'samplePercent',
+      'unordered',
+    ]);
+    expect((await settings().expect(200)).body).toEqual({ samplePercent: 100, noisePercent: 10, ignore: [], unordered: [] });
     expect((await shop.http().get(`${SHADOW}/nowhere/settings`).set('Authorization', shop.admin)).status).toBe(404);
     expect(
       (
@@ -154,7 +164,10 @@ describe('shadow mode: settings, fleet counts and mismatch samples', () => {
     // Counted from a moment to come: nothing yet.
     const since = new Date(Date.now() + 60_000).toISOString();
     expect((await shop.http().get(`${SHADOW}?since=${since}`).set('Authorization', shop.admin).expect(200)).body).toEqual({});
-    expect((await shop.http().get(`${SHADOW}?since=yesterday`).set('Authorization', shop.admin)).status).toBe(400);
+    // Dates ISO 8601 allows but that name no instant JavaScript reads (week, ordinal, basic forms): 400, not 500.
+    for (const bad of ['yesterday', '2024-W01', '2024-100', '20240101', '2024-01-01T1000', '2024-01-01T10:00,5Z']) {
+      expect((await shop.http().get(`${SHADOW}?since=${bad}`).set('Authorization', shop.admin)).status).toBe(400);
+    }
   });
 
   async function counts(): Promise<Record<string, number>> {

@@ -1,6 +1,13 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import { ValidateIf } from 'class-validator';
 import { prototypeKeysIn } from './json-limits.js';
 import { problem, problemType, ProblemException, type FieldError } from './problem-details.js';
+
+/**
+ * For a body field that may be left out: unlike @IsOptional(), lets only an absent field through, so
+ * that `null` is validated (and refused) as the bad value it is, not taken for "unchanged".
+ */
+export const IfPresent = (): PropertyDecorator => ValidateIf((_object: object, value: unknown) => value !== undefined);
 
 /** Flattens class-validator's tree into `{ field: 'items.0.quantity', message }` entries. */
 export function toFieldErrors(errors: ValidationError[], parent = ''): FieldError[] {

@@ -13,7 +13,7 @@ import {
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, Equals, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { CurrentUser, ProblemException, validationProblem, type AuthenticatedUser } from '@shop/platform';
+import { CurrentUser, IfPresent, ProblemException, validationProblem, type AuthenticatedUser } from '@shop/platform';
 import { StranglerAdminApi } from './strangler-admin-api.js';
 import { RemoteServices } from '../remote/remote-services.js';
 import type { CircuitStatus } from '../remote/remote-service.js';
@@ -73,7 +73,7 @@ export class ChangeRouteRequestDto {
   mode: StranglerMode;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'canary only (required there): share of users served by the service' })
-  @IsOptional()
+  @IfPresent()
   @IsInt()
   @Min(0)
   @Max(100)
@@ -105,7 +105,7 @@ class StartHandoffRequestDto {
   direction: HandoffDirection;
 
   @ApiPropertyOptional({ enum: HANDOFF_STEPS, description: 'hold the handoff after this step (frozen) until it is resumed, to inspect it' })
-  @IsOptional()
+  @IfPresent()
   @IsIn(HANDOFF_STEPS)
   @MaxLength(20)
   until?: HandoffStep;
@@ -117,10 +117,14 @@ class CleanupRequestDto {
   confirm: boolean;
 }
 
+/** The calendar forms of ISO 8601 that name one instant JavaScript reads (not week, ordinal or basic ones). */
+const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+
 class ShadowCountsQueryDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'count only from this moment (default: over the retention)' })
   @IsOptional()
   @IsISO8601({ strict: true })
+  @Matches(INSTANT, { message: 'since must be a date-time such as 2026-12-02T10:00:00Z' })
   since?: string;
 }
 
@@ -152,21 +156,21 @@ class ShadowSettingsDto {
 /** Any of the settings; those left out keep their value. */
 export class ChangeShadowSettingsRequestDto {
   @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'share of the shadow-mode reads mirrored to the service' })
-  @IsOptional()
+  @IfPresent()
   @IsInt()
   @Min(0)
   @Max(100)
   samplePercent?: number;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'share of the mirrored reads that first take a noise baseline' })
-  @IsOptional()
+  @IfPresent()
   @IsInt()
   @Min(0)
   @Max(100)
   noisePercent?: number;
 
   @ApiPropertyOptional({ type: [String], maxItems: RULES_AT_MOST, example: ['$.items[*].updatedAt'], description: 'JSON paths left out' })
-  @IsOptional()
+  @IfPresent()
   @IsArray()
   @ArrayMaxSize(RULES_AT_MOST)
   @IsShadowPath({ each: true })
@@ -178,7 +182,7 @@ export class ChangeShadowSettingsRequestDto {
     example: ['$.items'],
     description: 'JSON paths of arrays compared as sets',
   })
-  @IsOptional()
+  @IfPresent()
   @IsArray()
   @ArrayMaxSize(RULES_AT_MOST)
   @IsShadowPath({ each: true })

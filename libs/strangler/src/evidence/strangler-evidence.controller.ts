@@ -10,7 +10,7 @@ import {
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, Max, Min, ValidateNested } from 'class-validator';
-import { CurrentUser, ProblemException, validationProblem, type AuthenticatedUser } from '@shop/platform';
+import { CurrentUser, IfPresent, ProblemException, validationProblem, type AuthenticatedUser } from '@shop/platform';
 import { StranglerAdminApi } from '../control/strangler-admin-api.js';
 import { MigrationControl } from '../control/migration-control.js';
 import { RouteTable } from '../routing/route-table.js';
@@ -70,21 +70,21 @@ export class GateRequestDto {
     maximum: MAX_P99_BOUND_MS,
     description: `largest p99 of the service's answers (ms); below ${TOP_BOUND_MS}, the slowest latency the histogram tells apart`,
   })
-  @IsOptional()
+  @IfPresent()
   @IsInt()
   @Min(1)
   @Max(MAX_P99_BOUND_MS)
   maxP99Ms?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, description: "service p99 at most this times the monolith's over the same window" })
-  @IsOptional()
+  @IfPresent()
   @IsNumber()
   @Min(1)
   @Max(100)
   maxP99Ratio?: number;
 
   @ApiPropertyOptional({ default: false, description: 'record what it would do (would-roll-back) and change nothing' })
-  @IsOptional()
+  @IfPresent()
   @IsBoolean()
   dryRun: boolean = false;
 }
@@ -95,7 +95,7 @@ export class PlanStepDto {
   mode: PlanStep['mode'];
 
   @ApiPropertyOptional({ minimum: 1, maximum: 99, description: 'canary only (required there)' })
-  @IsOptional()
+  @IfPresent()
   @IsInt()
   @Min(1)
   @Max(99)
@@ -108,14 +108,14 @@ export class PlanStepDto {
   holdS: number;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 10_000_000, description: 'shadow only: compared reads needed' })
-  @IsOptional()
+  @IfPresent()
   @IsInt()
   @Min(0)
   @Max(10_000_000)
   minComparedReads?: number;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 1, description: 'shadow only: largest mismatch rate allowed' })
-  @IsOptional()
+  @IfPresent()
   @IsNumber()
   @Min(0)
   @Max(1)
@@ -124,7 +124,7 @@ export class PlanStepDto {
 
 export class PlanRequestDto {
   @ApiPropertyOptional({ type: [PlanStepDto], description: 'omitted: the default plan (shadow, canary 5, 25, 50, service)' })
-  @IsOptional()
+  @IfPresent()
   @ArrayMinSize(1)
   @ArrayMaxSize(20)
   @ValidateNested({ each: true })
@@ -132,14 +132,14 @@ export class PlanRequestDto {
   steps?: PlanStepDto[];
 
   @ApiPropertyOptional({ default: false, description: 'start it now' })
-  @IsOptional()
+  @IfPresent()
   @IsBoolean()
   start: boolean = false;
 }
 
 export class PromoteRequestDto {
   @ApiPropertyOptional({ default: false, description: 'skip every remaining step: straight to the last' })
-  @IsOptional()
+  @IfPresent()
   @IsBoolean()
   full: boolean = false;
 }

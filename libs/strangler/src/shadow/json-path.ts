@@ -20,7 +20,9 @@ export interface JsonPath {
 
 const MAX_PATH_LENGTH = 200;
 const BARE_NAME = /^[A-Za-z_][\w-]*$/;
-const TOKEN = /^(?:\.\.([A-Za-z_$][\w$-]*)|\.([A-Za-z_$][\w$-]*)|\.\*|\[\*\]|\[(\d{1,9})\]|\['([^'\\]{1,100})'\])/;
+// A quoted name holds no quote, backslash or control character (PostgreSQL's jsonb, where rules are kept, refuses NUL).
+// eslint-disable-next-line no-control-regex
+const TOKEN = /^(?:\.\.([A-Za-z_$][\w$-]*)|\.([A-Za-z_$][\w$-]*)|\.\*|\[\*\]|\[(\d{1,9})\]|\['([^'\\\u0000-\u001f\u007f]{1,100})'\])/;
 
 /** Parses a rule's path, or says what is wrong with it. */
 export function parseJsonPath(text: string): JsonPath | { problem: string } {

@@ -32,12 +32,21 @@ describe('shadow rules by JSON path', () => {
     expect(path('updatedAt').text).toBe('$..updatedAt');
   });
 
-  it.each(['', '$', 'items[*]', '$.items[', '$.items[-1]', '$..', '$.a b', '$.items[?(@.price > 1)]', `$.${'a'.repeat(200)}`])(
-    'refuses %j with the reason',
-    (text) => {
-      expect(parseJsonPath(text)).toEqual({ problem: expect.any(String) });
-    },
-  );
+  it.each([
+    '',
+    '$',
+    'items[*]',
+    '$.items[',
+    '$.items[-1]',
+    '$..',
+    '$.a b',
+    '$.items[?(@.price > 1)]',
+    `$.${'a'.repeat(200)}`,
+    "$['\u0000']",
+    "$['a\nb']",
+  ])('refuses %j with the reason', (text) => {
+    expect(parseJsonPath(text)).toEqual({ problem: expect.any(String) });
+  });
 
   it('names a concrete path the way a rule names it, indexes generalised', () => {
     expect(generalisePath(['items', 2, 'lines', 0, 'odd key'])).toBe("$.items[*].lines[*]['odd key']");

@@ -1,11 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { IsPlainText } from '@shop/platform';
+import { IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IfPresent, IsPlainText } from '@shop/platform';
 import { PRODUCT_LIMITS } from '../../domain/product.js';
 import { NAME_MESSAGE, NOT_BLANK } from './create-product.request.dto.js';
-
-/** Unlike @IsOptional(), lets only an absent field through: `null` is a bad value, not "unchanged". */
-const IfPresent = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
 
 /** A partial update: the fields given change, the others stay. At least one is required; the sku never changes. */
 export class UpdateProductRequestDto {
