@@ -69,6 +69,16 @@ describe('the shop on embedded PGlite', () => {
     await shop.http().get('/api/v1/products').timeout(5000).expect(200);
   });
 
+  it('strangler: a tester who asks for the service by name with no broker to reach it gets 503, not the monolith', async () => {
+    const tester = shop.bearer(['tester']);
+    const asked = await shop.http().get('/api/v1/orders').set('Authorization', tester).set('X-Strangler-Route', 'service');
+    expect(asked.status).toBe(503);
+    expect(asked.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const monolith = await shop.http().get('/api/v1/orders').set('Authorization', tester).set('X-Strangler-Route', 'monolith');
+    expect(monolith.status).toBe(200);
+    expect(monolith.headers['x-served-by']).toBe('monolith');
+  });
+
   it('identity: limits logins on the embedded database too: of 12 parallel wrong passwords, 5 get 401 and 7 get 429', async () => {
     const email = `pglite-${randomUUID()}@shop.test`;
     await shop.http().post('/api/v1/auth/register').send({ email, password: 'correct horse battery' }).expect(201);
