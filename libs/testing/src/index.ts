@@ -11,3 +11,4 @@ export { Ledger, SteadyLoad, type Attempt, type LoadOptions, type Placement } fr
 export type { Sql } from './fault-matrix/invariants.js';
 export * from './fault-matrix/locked-context.js';
 export * from './rollback-drill.js';
+export * from './stand-in.js';

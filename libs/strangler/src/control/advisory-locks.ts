@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource, QueryRunner } from 'typeorm';
 
-/** How long `exclusive` waits for a lock by default, and how often it tries meanwhile. */
-export const LOCK_WAIT_MS = 2000;
+/** How long `exclusive` waits for a lock, and how often it tries meanwhile. */
+const LOCK_WAIT_MS = 2000;
 const LOCK_RETRY_MS = 25;
 
 /** The lock stayed taken by another holder for as long as the caller would wait. */
@@ -19,11 +19,11 @@ export class LockBusyError extends Error {
  *
  * Embedded PGlite is one session shared by the whole process, checked out by one caller at a time:
  * a lock held on it would keep every other query (the holder's own work included) waiting for ever.
- * There the process is the whole fleet, so the locks are held in memory.
+ * There the process is the whole fleet, so the locks are held in its memory, one set for all holders.
  */
-export class AdvisoryLocks {
-  private readonly heldHere = new Set<string>();
+const heldInThisProcess = new Set<string>();
 
+export class AdvisoryLocks {
   constructor(
     private readonly dataSource: DataSource,
     private readonly database: 'postgres' | 'pglite',
@@ -56,11 +56,11 @@ export class AdvisoryLocks {
   }
 
   /**
-   * Runs `work` holding the lock, fleet-wide, waiting up to `waitMs` for it (without holding a connection
+   * Runs `work` holding the lock, fleet-wide, waiting up to 2 s for it (without holding a connection
    * while it waits); then throws LockBusyError or, with `anyway`, runs the work without it.
    */
-  async exclusive<T>(name: string, work: () => Promise<T>, options: { waitMs?: number; anyway?: boolean } = {}): Promise<T> {
-    const deadline = Date.now() + (options.waitMs ?? LOCK_WAIT_MS);
+  async exclusive<T>(name: string, work: () => Promise<T>, options: { anyway?: boolean } = {}): Promise<T> {
+    const deadline = Date.now() + LOCK_WAIT_MS;
     let lock = await this.take(name);
     while (!lock && Date.now() < deadline) {
       await sleep(LOCK_RETRY_MS);
@@ -75,9 +75,9 @@ export class AdvisoryLocks {
   }
 
   private takeHere(name: string): { release(): Promise<void> } | undefined {
-    if (this.heldHere.has(name)) return undefined;
-    this.heldHere.add(name);
-    return { release: async () => void this.heldHere.delete(name) };
+    if (heldInThisProcess.has(name)) return undefined;
+    heldInThisProcess.add(name);
+    return { release: async () => void heldInThisProcess.delete(name) };
   }
 
   /** Whether the lock is free now (taken and given back at once). */

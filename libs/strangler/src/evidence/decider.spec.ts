@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { DatabaseConnector, HostedContexts, type HostedContext } from '@shop/platform';
-import { createTestDatabase, eventually, TcpProxy, until, type TestDatabase } from '@shop/testing';
+import { createTestDatabase, eventually, standIn, TcpProxy, until, type TestDatabase } from '@shop/testing';
 import { STRANGLER_MIGRATIONS } from '../control/migrations.js';
 import { AdvisoryLocks } from '../control/advisory-locks.js';
 import { ControlChannel } from '../control/control-channel.js';
@@ -20,9 +20,6 @@ import { Promotion } from './promotion.js';
 const HOUR_MS = 3_600_000;
 const GATE: Gate = { windowS: 30, minRequests: 20, maxErrorRate: 0.05, maxP99Ms: 300, dryRun: false };
 const probe: StrangleableContext = { context: 'probe', service: 'probe-service', commands: {}, queries: {} };
-
-/** The gateway takes framework classes; the stand-ins below have just the members used here. */
-const stand = <T>(fake: object): T => fake as unknown as T;
 
 interface Instance {
   name: string;
@@ -60,9 +57,9 @@ describe('Decider on PostgreSQL', () => {
     const contexts = new StrangleableContexts();
     contexts.register(probe);
     const hosted = new HostedContexts();
-    hosted.register(stand<HostedContext>({ name: 'probe' }));
-    const remotes = stand<RemoteServices>({ for: () => ({ isLive: async () => true }) });
-    const registry = stand<InstanceRegistry>({ alive: async () => [] });
+    hosted.register(standIn<HostedContext>({ name: 'probe' }));
+    const remotes = standIn<RemoteServices>({ for: () => ({ isLive: async () => true }) });
+    const registry = standIn<InstanceRegistry>({ alive: async () => [] });
     const control = new MigrationControl(
       contexts,
       routes,

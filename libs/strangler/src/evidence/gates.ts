@@ -51,20 +51,25 @@ export interface Verdict {
 }
 
 /**
+ * Evidence is counted per whole second: the first of them to begin at or after `ms`. The second a
+ * change happened in holds what came before it, so counting from a change starts here.
+ */
+export const firstWholeSecond = (ms: number): number => Math.ceil(ms / 1000) * 1000;
+
+/**
+ * The first second a gate judges at `nowMs`: the last `windowS` whole seconds of arrival, the current
+ * one counting as one (not windowS + 1 partial ones), and never a second before the first whole second
+ * after the route's change.
+ */
+export function judgedSince(nowMs: number, windowS: number, routeChangedAtMs: number): Date {
+  return new Date(Math.max(firstWholeSecond(nowMs - windowS * 1000), firstWholeSecond(routeChangedAtMs)));
+}
+
+/**
  * Judges a window of outcomes against a gate: the service side's error rate, its p99, and its p99
  * relative to the monolith's over the same window (or, with no monolith traffic to compare with, the
  * monolith's p99 recorded before the switch). Too few service requests: `waiting`.
  */
-/**
- * The first second a gate judges at `nowMs`: the last `windowS` whole seconds of arrival, the current
- * one counting as one (not windowS + 1 partial ones), and never a second before the first whole second
- * after the route's change (that second itself holds requests from before it).
- */
-export function judgedSince(nowMs: number, windowS: number, routeChangedAtMs: number): Date {
-  const second = (ms: number) => Math.ceil(ms / 1000) * 1000;
-  return new Date(Math.max(second(nowMs - windowS * 1000), second(routeChangedAtMs)));
-}
-
 export function judge(gate: Gate, window: Window, windowS: number, baselineP99Ms: number | null): Verdict {
   const monolith = window.monolith.figures();
   const service = window.service.figures();

@@ -4,7 +4,7 @@ import type { DatabaseConfig } from '@shop/platform';
 
 const RETRY_MS = 1000;
 /** How often a leader checks that its connection still answers; the default. */
-export const LEADER_HEARTBEAT_MS = 5000;
+const LEADER_HEARTBEAT_MS = 5000;
 
 /**
  * Leadership among the instances of an app: a blocking `pg_advisory_lock`, waited for and then held

@@ -1,15 +1,12 @@
 import type { DataSource } from 'typeorm';
 import { DatabaseConnector } from '@shop/platform';
-import { createTestDatabase, type TestDatabase } from '@shop/testing';
+import { createTestDatabase, standIn, type TestDatabase } from '@shop/testing';
 import { STRANGLER_MIGRATIONS } from '../control/migrations.js';
 import { ControlChannel } from '../control/control-channel.js';
 import { KEEP_OUTCOMES_S, OutcomeStore, type Side } from './outcomes.js';
 
 /** PostgreSQL carries at most this many bind parameters in one statement; a row of outcomes takes seven. */
 const ROWS_ONE_STATEMENT_CAN_CARRY = Math.floor(65_535 / 7);
-
-/** The store takes a framework class; the stand-in has just the member used here. */
-const stand = <T>(fake: object): T => fake as unknown as T;
 
 interface Totals {
   requests: number;
@@ -29,7 +26,7 @@ describe('OutcomeStore on PostgreSQL', () => {
 
   const newStore = () =>
     new OutcomeStore(
-      stand<DataSource>({
+      standIn<DataSource>({
         query: (sql: string, params?: unknown[]) => {
           if (sql.trimStart().startsWith('INSERT') && failInsert?.((inserts += 1))) return Promise.reject(new Error('database gone'));
           return dataSource.query(sql, params);

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { DatabaseConnector, HostedContexts, ProblemException, type HostedContext } from '@shop/platform';
-import { createTestDatabase, sleep, type TestDatabase } from '@shop/testing';
+import { createTestDatabase, sleep, standIn, type TestDatabase } from '@shop/testing';
 import { AdvisoryLocks } from '../control/advisory-locks.js';
 import { ControlChannel } from '../control/control-channel.js';
 import { HandoffStore } from '../control/handoffs.js';
@@ -16,7 +16,6 @@ import { Promotion } from './promotion.js';
 
 const HOUR_MS = 3_600_000;
 const probe: StrangleableContext = { context: 'probe', service: 'probe-service', commands: {}, queries: {} };
-const stand = <T>(fake: object): T => fake as unknown as T;
 
 /** Shadow counts kept per second, as the store keeps them, which the test can prune. */
 class CountedSeconds implements ShadowEvidence {
@@ -62,14 +61,14 @@ describe('Promotion on PostgreSQL', () => {
     const contexts = new StrangleableContexts();
     contexts.register(probe);
     const hosted = new HostedContexts();
-    hosted.register(stand<HostedContext>({ name: 'probe' }));
+    hosted.register(standIn<HostedContext>({ name: 'probe' }));
     handoffs = new HandoffStore(dataSource, channel);
     const control = new MigrationControl(
       contexts,
       routes,
-      stand<RemoteServices>({ for: () => ({ isLive: async () => true }) }),
+      standIn<RemoteServices>({ for: () => ({ isLive: async () => true }) }),
       handoffs,
-      stand<InstanceRegistry>({ alive: async () => [] }),
+      standIn<InstanceRegistry>({ alive: async () => [] }),
       hosted,
       new AdvisoryLocks(dataSource, 'postgres'),
     );

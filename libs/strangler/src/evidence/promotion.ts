@@ -2,16 +2,13 @@ import { ProblemException } from '@shop/platform';
 import { LockBusyError, type AdvisoryLocks } from '../control/advisory-locks.js';
 import { AUTOMATIC, type MigrationControl } from '../control/migration-control.js';
 import { defaultPercent, type RouteTable } from '../routing/route-table.js';
-import type { GateStore } from './gates.js';
+import { firstWholeSecond, type GateStore } from './gates.js';
 import { onStep, stepProgress, type Plan, type PlanState, type PlanStore, type ShadowEvidence, type StepProgress } from './plans.js';
 
 const conflict = (slug: string, detail: string) => ProblemException.of(409, slug, detail);
 
 /** The advisory lock every change to a context's plan holds, on whichever instance it runs. */
-export const planLock = (context: string): string => `strangler.plan.${context}`;
-
-/** A step's comparisons count from the first whole second after it began (they are kept per second). */
-const firstWholeSecond = (at: string): number => Math.ceil(Date.parse(at) / 1000) * 1000;
+const planLock = (context: string): string => `strangler.plan.${context}`;
 
 /** The `Plan` answer of the HTTP contract: the plan, where it stands, and what its step waits for. */
 export interface PlanView {
@@ -178,7 +175,11 @@ export class Promotion {
     const heldS = state.stepStartedAt ? (Date.now() - Date.parse(state.stepStartedAt)) / 1000 : 0;
     const gate = (await this.gates.get(context)) ? (await this.gates.state(context)).status : 'none';
     if (step.mode !== 'shadow' || !state.stepStartedAt) return stepProgress(step, { heldS, gate });
-    return stepProgress(step, { heldS, gate, shadow: await this.shadow.totals(context, firstWholeSecond(state.stepStartedAt)) });
+    return stepProgress(step, {
+      heldS,
+      gate,
+      shadow: await this.shadow.totals(context, firstWholeSecond(Date.parse(state.stepStartedAt))),
+    });
   }
 
   /** Puts the context on a step's route (if it is not there) and starts the step's clock, with one audit row. */

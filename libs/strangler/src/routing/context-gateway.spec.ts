@@ -7,6 +7,7 @@ import {
   type AuthenticatedUser,
   type HostedContext,
 } from '@shop/platform';
+import { standIn } from '@shop/testing';
 import { ServiceUnavailableError, type RemoteReply, type RemoteService } from '../remote/remote-service.js';
 import type { OutcomeRecorder } from '../evidence/outcomes.js';
 import type { MirroredRead, ShadowMirror } from '../shadow/shadow-mirror.js';
@@ -50,9 +51,6 @@ const alice: AuthenticatedUser = { id: 'alice', roles: ['customer'] };
 const REQUEST = { requestId: 'req-1', authorization: 'Bearer caller-token' };
 const FORWARDED = { 'x-request-id': 'req-1', authorization: 'Bearer caller-token' };
 
-/** The gateway takes framework classes; the fakes below have just the members it uses. */
-const stand = <T>(fake: object): T => fake as unknown as T;
-
 class RecordingBus {
   readonly executed: unknown[] = [];
 
@@ -86,7 +84,7 @@ class RecordingMirror {
 
 /** This process hosts the probe context (the gateway may serve it in-process). */
 const hostingProbe = new HostedContexts();
-hostingProbe.register(stand<HostedContext>({ name: 'probe' }));
+hostingProbe.register(standIn<HostedContext>({ name: 'probe' }));
 
 function setUp(mode: StranglerMode | undefined, options: { percent?: number; remote?: FakeRemote | null } = {}) {
   const route: Route | undefined = mode && {
@@ -110,11 +108,11 @@ function setUp(mode: StranglerMode | undefined, options: { percent?: number; rem
   const gateway = new ContextGateway(
     probe,
     contexts,
-    stand<CommandBus>(commands),
-    stand<QueryBus>(queries),
-    stand<RouteTable>(routes),
-    remote && stand<RemoteService>(remote),
-    stand<ShadowMirror>(shadow),
+    standIn<CommandBus>(commands),
+    standIn<QueryBus>(queries),
+    standIn<RouteTable>(routes),
+    remote && standIn<RemoteService>(remote),
+    standIn<ShadowMirror>(shadow),
     hostingProbe,
     undefined,
     recorder,
